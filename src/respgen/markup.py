@@ -1,0 +1,160 @@
+"""The text markup of rich-text fields: a small Markdown subset, parsed into blocks.
+
+Both renderers draw the same blocks, so a list in the YAML is a real list in
+Word and in the PDF alike. Raw HTML, headings and code are switched off:
+such text comes out literally, exactly as the officer typed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one look: plain, bold, italic, or a link."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class List:
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple["Block", ...]
+
+
+Block = Paragraph | List | Quote
+Blocks = tuple[Block, ...]
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["list", "blockquote", "emphasis", "link", "escape", "newline"])
+    md.validateLink = _is_web_link
+    return md
+
+
+def _is_web_link(url: str) -> bool:
+    # Links are written into the documents, never fetched; only web and mail links make sense there.
+    return url.strip().lower().startswith(("https://", "http://", "mailto:"))
+
+
+def parse(text: str | None) -> Blocks:
+    """Parse one rich-text field into blocks (empty for no text)."""
+    if not text or not text.strip():
+        return ()
+    tokens = _parser().parse(text)
+    blocks, _ = _blocks(tokens, 0, closing=None)
+    return tuple(blocks)
+
+
+def plain(blocks: Blocks) -> str:
+    """The words of ``blocks`` without any formatting, paragraphs on separate lines."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, List):
+            for item in block.items:
+                lines.append(plain(item.blocks))
+        else:
+            lines.append(plain(block.blocks))
+    return "\n".join(lines)
+
+
+def _blocks(tokens: list[Token], i: int, closing: str | None) -> tuple[list[Block], int]:
+    blocks: list[Block] = []
+    while i < len(tokens):
+        token = tokens[i]
+        if closing and token.type == closing:
+            return blocks, i + 1
+        if token.type == "paragraph_open":
+            inline = tokens[i + 1]
+            blocks.append(Paragraph(tuple(_spans(inline.children or []))))
+            i += 3
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            ordered = token.type == "ordered_list_open"
+            end = "ordered_list_close" if ordered else "bullet_list_close"
+            items, i = _items(tokens, i + 1, end)
+            start = int(token.attrs.get("start", 1)) if ordered else 1
+            blocks.append(List(tuple(items), ordered=ordered, start=start))
+        elif token.type == "blockquote_open":
+            inner, i = _blocks(tokens, i + 1, "blockquote_close")
+            blocks.append(Quote(tuple(inner)))
+        else:
+            i += 1
+    return blocks, i
+
+
+def _items(tokens: list[Token], i: int, end: str) -> tuple[list[ListItem], int]:
+    items: list[ListItem] = []
+    while i < len(tokens) and tokens[i].type != end:
+        if tokens[i].type == "list_item_open":
+            inner, i = _blocks(tokens, i + 1, "list_item_close")
+            items.append(ListItem(tuple(inner)))
+        else:
+            i += 1
+    return items, i + 1
+
+
+def _spans(children: list[Token]) -> list[Span]:
+    spans: list[Span] = []
+    bold = italic = 0
+    href: str | None = None
+    for child in children:
+        kind = child.type
+        if kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+        elif kind == "link_close":
+            href = None
+        elif kind in ("softbreak",):
+            _append(spans, Span(" ", bool(bold), bool(italic), href))
+        elif kind == "hardbreak":
+            _append(spans, Span("\n", bool(bold), bool(italic), href))
+        elif kind == "text":
+            _append(spans, Span(child.content, bool(bold), bool(italic), href))
+    return spans
+
+
+def _append(spans: list[Span], span: Span) -> None:
+    # Merge neighbours with the same look, so each run is drawn once.
+    if spans and (spans[-1].bold, spans[-1].italic, spans[-1].href) == (span.bold, span.italic, span.href):
+        spans[-1] = Span(spans[-1].text + span.text, span.bold, span.italic, span.href)
+    else:
+        spans.append(span)

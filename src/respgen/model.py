@@ -1,0 +1,124 @@
+"""The data contract: what a response file and the office file may hold.
+
+Field names are the YAML keys the officer writes. Unknown keys are errors
+(``extra="forbid"``) so that a typo never silently drops a section.
+Rich-text fields are plain strings here; ``markup`` turns them into blocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _number_as_text(value):
+    # Officers write `ref: 1` as often as `ref: "1"`; both mean the same.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, Field(min_length=1)]
+RichText = str  # a small Markdown subset, see markup.py
+Ref = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1)]
+Progress = Literal["not started", "in progress", "complete", "no action"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+# --- the response file -------------------------------------------------------
+
+
+class Inspection(Model):
+    title: Text
+    published: dt.date
+    type: Text
+    url: str | None = None
+
+
+class KeyFindings(Model):
+    summary: RichText | None = None
+    points: list[RichText] = []
+
+
+class Item(Model):
+    """A recommendation, area for improvement or cause of concern, as numbered in the report."""
+
+    ref: Ref
+    text: RichText
+    addressed_to: str | None = None
+    applies: bool = True
+    response: RichText | None = None
+    owner: str | None = None
+    due: dt.date | None = None
+    progress: Progress | None = None
+
+
+class Findings(Model):
+    summary: RichText | None = None
+    items: list[Item] = []
+
+
+class Comments(Model):
+    commissioner: RichText
+    chief_constable: RichText | None = None
+
+
+class Response(Model):
+    inspection: Inspection
+    date: dt.date
+    status: Literal["draft", "final"]
+    key_findings: KeyFindings
+    recommendations: Findings
+    areas_for_improvement: Findings | None = None
+    causes_of_concern: Findings | None = None
+    response: Comments
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+# --- the office file (templates/office.yaml) ---------------------------------
+
+
+class Person(Model):
+    name: Text
+    title: Text
+
+
+class Recipient(Model):
+    name: Text
+    role: Text
+    address: list[str] = []
+    email: str | None = None
+
+
+class Image(Model):
+    file: Text
+    alt: Text
+
+
+class Colours(Model):
+    primary: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#1D3C6E"
+    accent: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#5A6B7B"
+
+
+class Office(Model):
+    name: Text
+    force: Text
+    commissioner: Person
+    chief_constable: Person
+    address: list[str]
+    telephone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    logo: Image | None = None
+    signature: Image | None = None
+    marking: Text = "OFFICIAL"
+    colours: Colours = Colours()
+    recipients: list[Recipient] = Field(min_length=1)

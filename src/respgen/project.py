@@ -1,0 +1,64 @@
+"""Where an office's files live: responses/, templates/ and output/ under one folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import RespgenError
+from .model import Office
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> "Project":
+        """The project in ``start`` (default: the current folder)."""
+        root = Path(start or Path.cwd()).resolve()
+        if not (root / "templates").is_dir():
+            raise RespgenError(
+                f"there is no templates/ folder in {root}",
+                hint="Run respgen from the office's respgen folder (the one holding responses/ and templates/).",
+            )
+        return cls(root)
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def responses(self) -> Path:
+        return self.root / "responses"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def office_file(self) -> Path:
+        return self.templates / "office.yaml"
+
+    @cached_property
+    def office(self) -> Office:
+        from .source import read_office
+
+        return read_office(self.office_file)
+
+    def response_files(self) -> list[Path]:
+        """Every response file, in name order."""
+        if not self.responses.is_dir():
+            return []
+        return sorted(p for p in self.responses.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+    def outputs_for(self, response_file: Path) -> dict[str, Path]:
+        stem = Path(response_file).stem
+        return {"docx": self.output / f"{stem}.docx", "pdf": self.output / f"{stem}.pdf"}
+
+    def built_files(self) -> list[Path]:
+        """Every PDF and Word document in output/, in name order."""
+        if not self.output.is_dir():
+            return []
+        return sorted(p for p in self.output.iterdir() if p.suffix in (".pdf", ".docx") and p.is_file())
