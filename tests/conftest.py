@@ -1,0 +1,37 @@
+"""Shared fixtures: a private copy of the example project for each test that writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "responses").glob("*.yaml"))
+
+
+def copy_project(dest: Path) -> Path:
+    """A fresh office folder in ``dest``: the real templates and example responses, an empty output/."""
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    shutil.copytree(ROOT / "responses", dest / "responses")
+    (dest / "output").mkdir()
+    return dest
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "office")
+
+
+@pytest.fixture(scope="session")
+def built_examples(tmp_path_factory) -> Path:
+    """The example responses built once for the whole test session (read-only for tests)."""
+    from respgen.build import build_one
+    from respgen.project import Project
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "office")
+    project = Project(root)
+    for path in project.response_files():
+        build_one(project, path)
+    return root
