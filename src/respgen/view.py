@@ -23,6 +23,7 @@ _ACCESSION = dt.date(2022, 9, 8)
 class Picture:
     path: Path
     alt: str
+    ref: str = ""  # the file as the office file names it, relative to templates/
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
         office_name=office.name,
         office_address=tuple(office.address),
         office_contact=contact,
-        logo=Picture(assets / office.logo.file, office.logo.alt) if office.logo else None,
+        logo=Picture(assets / office.logo.file, office.logo.alt, office.logo.file) if office.logo else None,
         recipients=tuple(office.recipients),
         intro=intro,
         statutory=statutory,
@@ -190,7 +191,9 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
         comments=tuple(comments),
         signatory_name=office.commissioner.name,
         signatory_title=office.commissioner.title,
-        signature=Picture(assets / office.signature.file, office.signature.alt) if office.signature else None,
+        signature=Picture(assets / office.signature.file, office.signature.alt, office.signature.file)
+        if office.signature
+        else None,
     )
 
 
