@@ -3,12 +3,14 @@
 PyYAML's own loaders forget line numbers, silently accept duplicate keys and
 expand aliases without limit. Here we compose the node tree with the safe
 loader and build the data ourselves, so that every later message can name
-the line of the key it is about.
+the line of the key it is about. Only plain data is ever built: tags such as
+``!!python/object`` are refused, never constructed.
 """
 
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,15 @@ import yaml
 from .errors import Problem, RespgenError
 
 # Beyond this many values a file is refused: a real response has a few hundred,
-# an alias bomb ("billion laughs") has billions.
+# an alias bomb ("billion laughs") has billions. Counting stops the build long
+# before memory runs out (200,000 values take well under a second).
 MAX_NODES = 200_000
+
+# A 200-page response is about 1 MB of text; anything far bigger is not a response.
+MAX_BYTES = 20 * 1024 * 1024
+
+# Deeper nesting than this is never a response, and would exhaust Python's stack.
+MAX_DEPTH = 100
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -31,8 +40,51 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 Path_ = tuple[str | int, ...]
+
+# Names for the invisible characters that most often arrive by copy and paste.
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x08: "BACKSPACE",
+    0x0B: "VERTICAL TAB (a Word line break)",
+    0x0C: "FORM FEED (a Word page break)",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+}
+
+
+def describe_char(char: str) -> str:
+    """``U+000C FORM FEED`` and the like: a character named so that it can be found."""
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code)
+    if name is None:
+        if 0xD800 <= code <= 0xDFFF:
+            name = "half of a broken emoji or symbol (a lone surrogate)"
+        elif 0x80 <= code < 0xA0:
+            try:
+                meant = bytes([code]).decode("cp1252")
+                name = f"a control character, probably meant as {meant!r} but garbled on the way from Windows"
+            except UnicodeDecodeError:
+                name = "a control character"
+        elif code < 0x20 or code == 0x7F:
+            name = "a control character"
+        else:
+            name = unicodedata.name(char, "an unassigned character")
+    return f"U+{code:04X} {name}"
+
+
+class YamlInt(int):
+    """A whole number that remembers how it was written (``007`` stays ``007`` as text)."""
+
+    yaml_text: str
+
+
+class YamlFloat(float):
+    """A number with a point that remembers how it was written (``1.10`` stays ``1.10`` as text)."""
+
+    yaml_text: str
 
 
 @dataclass
@@ -58,14 +110,33 @@ class Locator:
 
 def read_text(path: Path) -> str:
     """The file's text as UTF-8 (a byte-order mark is accepted and dropped)."""
+    path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RespgenError(
+                f"the file is {size / 1024 / 1024:.0f} MB, too big to be a response (the limit is {MAX_BYTES // 1024 // 1024} MB)",
+                file=path,
+                hint="Check that this is the right file.",
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise RespgenError(f"there is no file {path}", hint="Check the name and the folder.") from None
+    except IsADirectoryError:
+        raise RespgenError(f"{path} is a folder, not a file", hint="Name a .yaml file.") from None
     except OSError as exc:
-        raise RespgenError(f"cannot read {path}: {exc.strerror}") from None
+        raise RespgenError(f"cannot read {path}: {exc.strerror}", hint="Check that you may read the file.") from None
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(raw) > 1 and b"\x00" in raw[:2]):
+        raise RespgenError(
+            Problem(
+                "the file is saved as UTF-16 (Notepad calls it 'Unicode'), not UTF-8",
+                file=path,
+                line=1,
+                hint="Save the file again with the encoding 'UTF-8' (in Notepad: File > Save As > Encoding: UTF-8).",
+            )
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -75,7 +146,7 @@ def read_text(path: Path) -> str:
         guess = ""
         try:
             char = bytes([byte]).decode("cp1252")
-            guess = f" In Windows-1252 (Notepad's 'ANSI') that byte is {char!r}."
+            guess = f" In Windows-1252 (Notepad's 'ANSI') that byte is {char!r}, so the file was probably saved as Windows-1252."
         except UnicodeDecodeError:
             pass
         raise RespgenError(
@@ -95,22 +166,48 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Locator]:
     if text is None:
         text = read_text(path)
     text = text.removeprefix("\ufeff")
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        raise RespgenError(_reader_problem(path, text, exc)) from None
     except yaml.MarkedYAMLError as exc:
         raise RespgenError(_syntax_problem(path, exc)) from None
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        mark = getattr(exc, "position", None)
+    except yaml.YAMLError as exc:
         raise RespgenError(Problem(f"the YAML cannot be read: {exc}", file=path)) from None
+    except RecursionError:
+        raise RespgenError(
+            Problem(
+                "the file is nested too deeply to be a response",
+                file=path,
+                hint="Check for runs of '[' or '{', or lines indented far too much.",
+            )
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     locator = Locator(path)
     if node is None:
         return None, locator
-    builder = _Builder(path, locator, loader)
+    builder = _Builder(path, locator)
     data = builder.build(node, ())
     return data, locator
+
+
+def _reader_problem(path: Path, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    return Problem(
+        f"the file contains the invisible character {describe_char(char)}, which a document cannot hold",
+        file=path,
+        line=line,
+        column=column,
+        hint="Delete it (it often comes with text pasted from Word or an email); "
+        "if it stood for a line or page break, use a blank line instead.",
+    )
 
 
 def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
@@ -118,27 +215,67 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     problem = (exc.problem or exc.context or "a syntax error").strip()
+    context = exc.context or ""
     hint = "Check the indentation and punctuation of this line and the one above it."
     if "'\\t'" in problem or "\\t" in problem:
         problem = "a tab character is used for indenting"
         hint = "YAML needs spaces, not tabs: replace the tab with spaces."
-    elif "end of stream" in problem and "quoted" in (exc.context or ""):
+    elif "end of stream" in problem and "quoted" in context:
         problem = "a quotation mark is opened but never closed"
         line = exc.context_mark.line + 1 if exc.context_mark else line
         column = exc.context_mark.column + 1 if exc.context_mark else column
         hint = "Close the quotation with the same mark it was opened with (\" or ')."
+    elif "quoted scalar" in context and "expected <block end>" not in problem:
+        problem = "the text in quotation marks is not closed properly, or has something after its closing mark"
+        hint = (
+            "Check the quotation marks on this line: a value that starts with \" or ' must end with the same mark,"
+            " and a quotation mark inside it must be doubled ('') or the whole value written without outer quotes."
+        )
     elif "mapping values are not allowed" in problem:
         problem = "a colon (:) appears where YAML does not expect one"
-        hint = "If the text contains ': ', put the whole value in quotation marks, or check the indentation."
-    elif "expected <block end>" in problem or "did not find expected key" in (exc.context or "") + problem:
-        hint = "The indentation of this line does not match the lines around it: line it up with its neighbours."
+        hint = (
+            "If the text contains ': ', put the whole value in quotation marks. Otherwise this line may be indented"
+            " more than the line above it: line it up with its neighbours."
+        )
+    elif "but found '<scalar>'" in problem and _quote_before(exc.problem_mark):
+        problem = "there is more text after the closing quotation mark"
+        hint = (
+            "A value that starts with a quotation mark must end with it: put the whole value in quotation marks"
+            " (doubling any ' inside it to ''), or write it without quotation marks around the start."
+        )
+    elif "expected <block end>" in problem or "did not find expected key" in context + problem:
+        problem = "this line is not lined up with the lines around it"
+        hint = "The indentation of this line does not match its neighbours: use the same number of spaces as the other keys at its level."
+    elif "found character" in problem and "that cannot start any token" in problem:
+        char = problem.split("'")[1] if "'" in problem else ""
+        problem = f"a value cannot start with {char!r} here" if char else "a value cannot start with this character"
+        hint = "Put the whole value in quotation marks."
+    elif "while scanning an alias" in context or "while scanning an anchor" in context:
+        problem = "a value cannot start with '*' or '&' (YAML reads them as references)"
+        hint = "Put the whole value in quotation marks, or start it with another character."
+    elif "found undefined alias" in problem or "found undefined anchor" in problem:
+        problem = "an alias (*name) refers to an anchor (&name) that is not defined above it"
+        hint = "Write the value out instead of using '*'; in text, put a value that starts with '*' in quotation marks."
     return Problem(f"YAML syntax error: {problem}", file=path, line=line, column=column, hint=hint)
+
+
+def _quote_before(mark) -> bool:
+    """Whether the line of ``mark`` has a quotation mark before it (text after a quoted value)."""
+    buffer = getattr(mark, "buffer", None)
+    if not isinstance(buffer, str) or mark.pointer is None:
+        return False
+    start = buffer.rfind("\n", 0, mark.pointer) + 1
+    return any(q in buffer[start: mark.pointer] for q in ("\"", "'"))
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 class _Builder:
     """Turns composed YAML nodes into dicts, lists and scalars with positions."""
 
-    def __init__(self, path: Path, locator: Locator, loader: yaml.SafeLoader):
+    def __init__(self, path: Path, locator: Locator):
         self.path = path
         self.locator = locator
         self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
@@ -152,7 +289,7 @@ class _Builder:
             Problem(message, file=self.path, line=node.start_mark.line + 1, column=node.start_mark.column + 1, hint=hint)
         )
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
+    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise self._problem(
@@ -160,42 +297,87 @@ class _Builder:
                 f"the file expands to more than {MAX_NODES:,} values (through anchors '&' and aliases '*')",
                 "A response never needs this: remove the anchors and aliases and write the text out.",
             )
+        if depth > MAX_DEPTH:
+            raise self._problem(node, "the file is nested too deeply to be a response", "Check the indentation here.")
         if node.tag not in _PLAIN_TAGS:
             raise self._problem(
                 node,
-                f"the YAML tag {node.tag!r} is not allowed",
+                f"the YAML tag '{_shown_tag(node.tag)}' is not allowed",
                 "Response files hold plain text, dates, numbers and lists only: remove the tag (the part starting with '!').",
             )
         self._at(node, path)
         if isinstance(node, yaml.MappingNode):
-            self.constructor.flatten_mapping(node)
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, path + ("<key>",))
-                if not isinstance(key, (str, int, float, bool)) and key is not None:
-                    raise self._problem(key_node, "a key must be a simple word", "Write the key as plain text followed by a colon.")
-                key = str(key) if not isinstance(key, str) else key
-                if key in result:
-                    first = self.locator.positions.get(path + (key,), (None, None))[0]
-                    raise self._problem(
-                        key_node,
-                        f"the key '{key}' appears twice in the same section" + (f" (first on line {first})" if first else ""),
-                        "Keep one of them: YAML would silently throw the first away.",
-                    )
-                self.locator.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                result[key] = self.build(value_node, path + (key,))
-            self.locator.positions.pop(path + ("<key>",), None)
-            return result
+            return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                # '<<: *defaults' copies keys from another section; keys written here win.
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in sources:
+                    value = self.build(source, path, depth + 1)
+                    if not isinstance(value, dict):
+                        raise self._problem(source, "'<<' must be followed by an alias of a section (*name)")
+                    for key, item in value.items():
+                        merged.setdefault(key, item)
+                continue
+            key = self.build(key_node, path + ("<key>",), depth + 1)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise self._problem(key_node, "a key must be a simple word", "Write the key as plain text followed by a colon.")
+            key = str(key) if not isinstance(key, str) else key
+            if key in result:
+                first = self.locator.positions.get(path + (key,), (None, None))[0]
+                raise self._problem(
+                    key_node,
+                    f"the key '{key}' appears twice in the same section" + (f" (first on line {first})" if first else ""),
+                    "Keep one of them: YAML would silently throw the first away.",
+                )
+            self.locator.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        self.locator.positions.pop(path + ("<key>",), None)
+        for key, item in merged.items():
+            result.setdefault(key, item)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         try:
-            return self.constructor.construct_object(node, deep=True)
-        except (yaml.constructor.ConstructorError, ValueError) as exc:
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
             message = str(getattr(exc, "problem", None) or exc)
+            where = _dotted(path)
             if node.tag == "tag:yaml.org,2002:timestamp":
                 raise self._problem(
                     node,
-                    f"'{node.value}' is not a real date ({message})",
-                    "Write dates as YYYY-MM-DD, for example 2020-01-10.",
+                    (f"'{where}' is " if where else "") + f"'{node.value}', which is not a real date ({message})",
+                    "Write dates as YYYY-MM-DD, for example 2020-01-10, and check the day exists in that month.",
                 ) from None
-            raise self._problem(node, f"this value cannot be read: {message}") from None
+            raise self._problem(node, (f"'{where}': " if where else "") + f"this value cannot be read: {message}") from None
+        # Keep how a number was written, so that a number used as text ("1.10") is not changed.
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            number = YamlInt(value)
+            number.yaml_text = node.value
+            return number
+        if isinstance(value, float):
+            number = YamlFloat(value)
+            number.yaml_text = node.value
+            return number
+        return value
+
+
+def _dotted(path: Path_) -> str:
+    parts: list[str] = []
+    for part in path:
+        if part == "<key>":
+            continue
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts)

@@ -10,18 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 
 def _number_as_text(value):
     # Officers write `ref: 1` as often as `ref: "1"`; both mean the same.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+        return getattr(value, "yaml_text", None) or str(value)  # "1.10" stays "1.10", not "1.1"
+    return value
+
+
+def _web_address(value):
+    # Addresses are written into the documents as links, never fetched; only web pages make sense there.
+    if isinstance(value, str) and not value.strip().lower().startswith(("https://", "http://")):
+        raise ValueError("must be a web address starting with https://")
     return value
 
 
 Text = Annotated[str, Field(min_length=1)]
 RichText = str  # a small Markdown subset, see markup.py
+WebAddress = Annotated[str, AfterValidator(_web_address)]
 Ref = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1)]
 Progress = Literal["not started", "in progress", "complete", "no action"]
 
@@ -37,7 +45,7 @@ class Inspection(Model):
     title: Text
     published: dt.date
     type: Text
-    url: str | None = None
+    url: WebAddress | None = None
 
 
 class KeyFindings(Model):
@@ -116,7 +124,7 @@ class Office(Model):
     address: list[str]
     telephone: str | None = None
     email: str | None = None
-    website: str | None = None
+    website: WebAddress | None = None
     logo: Image | None = None
     signature: Image | None = None
     marking: Text = "OFFICIAL"

@@ -6,15 +6,17 @@ the key, the path of the key in words, and a suggestion for a misspelt key.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, RespgenError
-from .loader import Locator, load_yaml, read_text
+from .loader import Locator, describe_char, load_yaml, read_text
 from .model import Office, Response
 
 M = TypeVar("M", bound=BaseModel)
@@ -28,6 +30,8 @@ class ResponseSource:
     text: str
     response: Response
     locator: Locator
+    # Things worth a look that do not stop the build (a date far in the past, say).
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -39,7 +43,7 @@ def read_response(path: Path) -> ResponseSource:
     text = read_text(path)
     data, locator = load_yaml(path, text)
     response = validate(Response, data, locator, what="response")
-    return ResponseSource(path, text, response, locator)
+    return ResponseSource(path, text, response, locator, _date_warnings(response, locator))
 
 
 def read_office(path: Path) -> Office:
@@ -62,10 +66,14 @@ def validate(model: type[M], data: Any, locator: Locator, what: str) -> M:
                 hint=_start_hint(what),
             )
         )
+    data, problems = _documentable(data, locator, ())
+    if problems:
+        raise RespgenError(problems)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(model, err, data, locator) for err in exc.errors()]
+        errors = _without_echoes(exc.errors(), model)
+        problems = [_problem(model, err, data, locator) for err in errors]
         # One message per place is enough; keep the file's order.
         seen: set[str] = set()
         unique = [p for p in problems if not (str(p) in seen or seen.add(str(p)))]
@@ -144,7 +152,10 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
         )
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return locator.problem(loc, f"'{where}' cannot be {given!r}", f"Use one of: {expected}.")
+        choices = re.findall(r"'([^']*)'", expected)
+        close = difflib.get_close_matches(str(given), choices, n=1, cutoff=0.4)
+        hint = f"Use one of: {expected}." + (f" Did you mean '{close[0]}'?" if close else "")
+        return locator.problem(loc, f"'{where}' cannot be {given!r}", hint)
     if kind == "bool_parsing" or kind == "bool_type":
         return locator.problem(loc, f"'{where}' must be true or false, not {given!r}", "Write true or false.")
     if kind in ("string_type", "string_too_short"):
@@ -160,8 +171,114 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
         return locator.problem(loc, f"'{where}' must be a list (lines starting with '- '), but it is a {_kind(given)}")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return locator.problem(loc, f"'{where}' must be a section of 'key: value' lines, but it is a {_kind(given)}")
+    if kind == "value_error":
+        return locator.problem(loc, f"'{where}' {str(err.get('msg', '')).removeprefix('Value error, ')}, but it is {given!r}")
     if kind == "string_pattern_mismatch":
         return locator.problem(loc, f"'{where}' is not in the expected form: {given!r}", err.get("msg"))
     if kind == "too_short":
         return locator.problem(loc, f"'{where}' needs at least one entry")
     return locator.problem(loc, f"'{where}': {err.get('msg', 'is not valid')}")
+
+
+# Characters an XML document (and so a Word document or a tagged PDF) cannot hold.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _documentable(value: Any, locator: Locator, path: tuple) -> tuple[Any, list[Problem]]:
+    """``value`` with escaped surrogate pairs joined, and a problem for each character no document can hold.
+
+    The author's text is otherwise kept exactly: non-breaking spaces, tabs and
+    smart quotes are theirs to keep. Invisible control characters (a form feed
+    pasted from Word, say) are refused rather than dropped silently, so that
+    nothing is published other than what the author can see in the file.
+    """
+    if isinstance(value, str):
+        if _SURROGATE_PAIR.search(value):
+            # "\ud83d\ude00" written as escapes is one emoji, as it is in JSON.
+            value = _SURROGATE_PAIR.sub(
+                lambda m: m.group().encode("utf-16", "surrogatepass").decode("utf-16"), value
+            )
+        bad = _NOT_IN_XML.search(value)
+        if not bad:
+            return value, []
+        before = value[max(0, bad.start() - 30): bad.start()].split("\n")[-1]
+        after = f", just after '{before}'" if before.strip() else " at the start of the text"
+        where = _dotted(path) or "the value"
+        count = len(_NOT_IN_XML.findall(value))
+        more = f" (and {count - 1} more like it)" if count > 1 else ""
+        return value, [
+            locator.problem(
+                path,
+                f"'{where}' contains the invisible character {describe_char(bad.group())}{after}{more}; "
+                "a document cannot hold it",
+                "Delete it: retype the text around it, or write it without the escape (such as \\f or \\x0b)"
+                " that produced it. For a new paragraph, use a blank line.",
+            )
+        ]
+    if isinstance(value, dict):
+        problems: list[Problem] = []
+        cleaned_dict = {}
+        for key, child in value.items():
+            cleaned_dict[key], found = _documentable(child, locator, path + (key,))
+            problems += found
+        return cleaned_dict, problems
+    if isinstance(value, list):
+        problems = []
+        cleaned_list = []
+        for index, child in enumerate(value):
+            item, found = _documentable(child, locator, path + (index,))
+            cleaned_list.append(item)
+            problems += found
+        return cleaned_list, problems
+    return value, []
+
+
+def _without_echoes(errors: list, model: type[BaseModel]) -> list:
+    """Drop "X is missing" when the same section has an unknown key that is X misspelt: one message is enough."""
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            close = difflib.get_close_matches(str(loc[-1]), _known_keys(model, loc[:-1]), n=1, cutoff=0.6)
+            if close:
+                misspelt.add(loc[:-1] + (close[0],))
+    return [err for err in errors if not (err["type"] == "missing" and tuple(err["loc"]) in misspelt)]
+
+
+# Dates outside these bounds are almost always typing mistakes (2002 for 2022, 2220 for 2020).
+# Section 55 dates from the Police Act 1996.
+EARLIEST = dt.date(1996, 1, 1)
+FUTURE_YEARS = 2  # for the report's and the letter's dates
+DUE_YEARS = 10  # for the due date of an action
+
+
+def _date_warnings(response: Response, locator: Locator, today: dt.date | None = None) -> list[Problem]:
+    today = today or dt.date.today()
+    checks: list[tuple[tuple, dt.date, int]] = [
+        (("inspection", "published"), response.inspection.published, FUTURE_YEARS),
+        (("date",), response.date, FUTURE_YEARS),
+    ]
+    for key in ("recommendations", "areas_for_improvement", "causes_of_concern"):
+        section = getattr(response, key)
+        for index, item in enumerate(section.items if section else ()):
+            if item.due:
+                checks.append(((key, "items", index, "due"), item.due, DUE_YEARS))
+    warnings = []
+    for path, date, years in checks:
+        latest = today.replace(year=today.year + years, day=min(today.day, 28))
+        if date < EARLIEST:
+            why = f"before {EARLIEST.year}, when section 55 of the Police Act 1996 began"
+        elif date > latest:
+            why = f"more than {years} years from today"
+        else:
+            continue
+        warnings.append(
+            locator.problem(
+                path,
+                f"'{_dotted(path)}' is {date.isoformat()}, {why}",
+                "Check the year: a typing mistake here changes the dates printed in the letter.",
+                severity="warning",
+            )
+        )
+    return warnings
