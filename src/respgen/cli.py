@@ -47,34 +47,88 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Build again even the responses whose documents are up to date.")
+@click.option("--prune", is_flag=True, help="Remove documents from output/ whose response file has been deleted.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many responses to build at once (default: one per processor core).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings (for example a late response) as errors.")
-def build(files: tuple[Path, ...], strict: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems: not each file written, nor the summary.")
+def build(files: tuple[Path, ...], force: bool, prune: bool, jobs: int | None, strict: bool, quiet: bool) -> None:
     """Build responses into a Word document and a PDF in output/.
 
-    With no FILES, builds every response in responses/. A response with
-    errors is reported and skipped; its earlier outputs are kept as they were.
-    """
-    from .build import build_one
+    With no FILES, builds every response in responses/. Only responses that
+    changed since their last build are built again (or all of them after a
+    change to templates/ or to respgen); output/manifest.json records what
+    each document was built from and its SHA-256 checksum.
 
+    A response with errors is reported and skipped; its earlier documents are
+    kept as they were and the others are still built. Documents whose response
+    file was deleted are listed, and removed only with --prune. Only one build
+    runs at a time in a folder: a second one waits for the first.
+    """
+    import time
+
+    from .build import plan, prune as prune_documents, run
+    from .files import remove_stale_temporaries
+    from .lock import BuildLock
+    from .manifest import Manifest
+    from .progress import Summary, reporter
+
+    started = time.monotonic()
     project = _project()
-    paths = list(files) or project.response_files()
-    if not paths:
+    if not files and not project.response_files():
         raise click.ClickException("there are no response files in responses/ (run 'respgen new' to start one)")
-    failed = 0
-    for path in paths:
-        try:
-            built = build_one(project, path, strict=strict)
-        except RespgenError as exc:
-            failed += 1
-            for problem in exc.problems:
-                _say(problem)
-            continue
-        for warning in built.warnings:
-            _say(warning)
-        for output in built.outputs:
-            click.echo(f"wrote {_shown(output)}")
-    if failed:
-        click.secho(f"{failed} of {len(paths)} responses could not be built; see the messages above.", fg="red", err=True)
+    lock = BuildLock(project.output)
+    lock.acquire(on_wait=lambda message: click.secho(message, fg="yellow", err=True))
+    try:
+        remove_stale_temporaries(project.output)
+        manifest = Manifest.load(project)
+        todo = plan(project, manifest, list(files), force=force)
+        summary = Summary(up_to_date=len(todo.current), failed=len(todo.refused))
+        with reporter(len(todo.jobs), _shown, quiet) as report:
+            for problem in todo.refused:
+                report.problem(problem)
+            if todo.orphans and prune:
+                for document in prune_documents(project, manifest, todo.orphans):
+                    report.note(f"removed {_shown(document)} (its response file is gone)")
+                    summary.pruned += 1
+            for document in todo.orphans if not prune else ():
+                report.problem(
+                    Problem(
+                        "its response file is gone; the document was left in place",
+                        file=_shown(document),
+                        hint="Run 'respgen build --prune' to remove it.",
+                        severity="warning",
+                    )
+                )
+            outcome = run(
+                project,
+                manifest,
+                todo,
+                jobs=jobs,
+                strict=strict,
+                on_start=lambda: report.begin(len(todo.jobs)),
+                on_running=report.running,
+                on_result=lambda r: report.done(
+                    r.source, [document for document, _ in r.written.values()], r.warnings, r.problems
+                ),
+            )
+            summary.built = outcome.built
+            summary.failed += outcome.failed
+            summary.seconds = time.monotonic() - started
+            report.finish(summary)
+    finally:
+        lock.release()
+    if summary.failed:
+        total = summary.failed + summary.built + summary.up_to_date
+        click.secho(
+            f"{summary.failed} of {total} responses could not be built; see the messages above.", fg="red", err=True
+        )
         sys.exit(1)
 
 
@@ -102,6 +156,88 @@ def check(files: tuple[Path, ...]) -> None:
             click.echo(f"{_shown(path)}: passes every check")
     if failures:
         sys.exit(1)
+
+
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@main.command()
+@click.argument("title")
+@click.option("--published", required=True, type=_DAY, metavar="YYYY-MM-DD", help="The day HMICFRS published the report.")
+@click.option("--type", "kind", metavar="TEXT", help='The type of inspection, for example "PEEL inspection".')
+@click.option("--date", "day", type=_DAY, metavar="YYYY-MM-DD", help="The date of the response (default: today).")
+def new(title: str, published, kind: str | None, day) -> None:
+    """Start a new response to the inspection report called TITLE.
+
+    Writes responses/<published date>-<short title>.yaml: a draft with every
+    section in place, explained, and the 56-day deadline noted at the top.
+    It never overwrites an existing file.
+    """
+    from .scaffold import new as scaffold
+
+    path = scaffold(_project(), title, published.date(), kind, today=day.date() if day else None)
+    click.echo(f"wrote {_shown(path)}")
+    click.echo("Fill in the passages marked '[To write', then run: respgen build " + _shown(path))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON, for scripts.")
+@click.option("--today", "day", type=_DAY, metavar="YYYY-MM-DD", help="Count the days from this date instead of today.")
+def status(as_json: bool, day) -> None:
+    """List every response with its deadline, days left and whether its documents are up to date.
+
+    Sorted by deadline. The exit status is 1 when a draft is past its
+    deadline or a response file cannot be read, so it can run as a
+    scheduled job that warns someone.
+    """
+    import datetime as dt
+
+    from . import status as report_status
+
+    project = _project()
+    today = day.date() if day else dt.date.today()
+    report = report_status.collect(project, today)
+    for problem in report.problems:
+        _say(problem)
+    if as_json:
+        click.echo(report_status.as_json(report, today))
+    else:
+        report_status.print_table(report, today)
+    sys.exit(report.exit_code)
+
+
+@main.command()
+def calendar() -> None:
+    """Write output/deadlines.ics: every response's deadline as a calendar event.
+
+    Each is an all-day event with a reminder 14 days before. Import the file
+    into Outlook (File > Open & Export > Import/Export); importing it again
+    later updates the same events rather than adding copies.
+    """
+    from .calendar import write
+
+    path, count, problems = write(_project())
+    for problem in problems:
+        _say(problem)
+    click.echo(f"wrote {_shown(path)} ({count} deadline{'' if count == 1 else 's'})")
+    if problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--draft", is_flag=True, help="Make an email of a draft response too (for review; marked DRAFT).")
+def email(file: Path, draft: bool) -> None:
+    """Write output/<name>.eml: the covering email for a built response, ready to send.
+
+    It is addressed to the recipients in templates/office.yaml, has the PDF
+    and the Word document attached, and opens in Outlook as a new message.
+    Build the response first; a draft is refused unless --draft is given.
+    """
+    from .mail import write
+
+    path = write(_project(), file, draft=draft)
+    click.echo(f"wrote {_shown(path)}")
 
 
 def _project() -> Project:

@@ -1,0 +1,102 @@
+"""One build at a time in an office folder.
+
+Two builds writing the same documents and the same manifest at once could
+leave a manifest that describes neither. A build holds an exclusive lock on
+output/.respgen.lock; a second build waits for it (saying so) or, if asked
+not to wait, stops with a clear message. The operating system drops the lock
+when the process ends however it ends, so a killed build never leaves the
+folder locked.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable
+
+from .errors import RespgenError
+
+LOCK_NAME = ".respgen.lock"
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+
+class BuildLock:
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / LOCK_NAME
+        self._fd: int | None = None
+
+    def _try(self) -> bool:
+        if fcntl is None:  # pragma: no cover - without fcntl, O_EXCL on the lock file stands in
+            try:
+                self._fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o644)
+                return True
+            except FileExistsError:
+                return False
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def holder(self) -> str:
+        """Who holds the lock, as its holder wrote it ("process 123"), or ''."""
+        try:
+            text = self.path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
+        return f"process {text}" if text.isdigit() else ""
+
+    def acquire(self, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if fcntl is not None:
+                self._fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as exc:
+            raise RespgenError(
+                f"cannot use the folder {self.path.parent}: {exc.strerror}",
+                hint="Check that the folder exists and that you may write to it.",
+            ) from None
+        if not self._try():
+            holder = self.holder()
+            message = "another respgen build is running in this folder" + (f" ({holder})" if holder else "")
+            if not wait:
+                self._close()
+                raise RespgenError(message, hint="Wait for it to finish, then run 'respgen build' again.")
+            if on_wait:
+                on_wait(message + "; waiting for it to finish…")
+            while not self._try():
+                time.sleep(0.1)
+        # Only the holder writes its process number, so a waiting build can say who it waits for.
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, f"{os.getpid()}\n".encode())
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            os.ftruncate(self._fd, 0)
+        except OSError:
+            pass
+        if fcntl is None:  # pragma: no cover
+            self._close()
+            self.path.unlink(missing_ok=True)
+            return
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._close()
+
+    def __enter__(self) -> "BuildLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()

@@ -1,0 +1,243 @@
+"""What was built from what: output/manifest.json.
+
+For every document in output/ the manifest records the response file it came
+from, one hash of everything that went into it (the response's YAML, each file
+in templates/ that its kind of document uses, the office file, and the version
+of respgen and of the renderers), and the SHA-256 of the file written, which an
+archivist can use to show the published file is the one respgen made.
+
+A document is up to date when the hash of its inputs is the one recorded and
+the file on disk is still the one written. Everything here reads bytes and
+hashes them: it must never import the renderers, so that a build with nothing
+to do stays instant.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__
+from .files import write_atomic
+from .project import Project
+
+MANIFEST_NAME = "manifest.json"
+FORMAT = 1
+KINDS = ("docx", "pdf")
+
+# Files in templates/ that only one kind of document reads. Every other file
+# there (office.yaml, the logo, a signature, anything new) counts for both, so
+# a change to it can never leave a stale document behind.
+_ONLY_FOR = {
+    "docx": ("*.docx", "*.dotx"),
+    "pdf": ("*.html", "*.htm", "*.css", "*.jinja", "*.j2", "*.icc", "*.icm", "*.ttf", "*.otf", "*.woff", "*.woff2"),
+}
+# Not read by either document: the covering email's templates, notes, hidden
+# files, Word's "~$name.docx" owner files while a template is open, editors' backups.
+_IGNORED = (
+    "email.*", "*.txt", "*.md", ".*", "~$*", "*~", "*.bak", "*.tmp", "*.swp", "Thumbs.db", "desktop.ini",
+    "__pycache__",
+)
+# The libraries whose version is written into (or shapes) the documents.
+_RENDERERS = ("weasyprint", "pydyf", "pikepdf", "docxtpl", "python-docx")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _ignored(parts: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(part.lower(), pattern.lower()) for part in parts for pattern in _IGNORED)
+
+
+def template_files(project: Project, kind: str) -> list[Path]:
+    """The files in templates/ that documents of ``kind`` depend on, in a fixed order."""
+    if not project.templates.is_dir():
+        return []
+    others = [pattern for other, patterns in _ONLY_FOR.items() if other != kind for pattern in patterns]
+    found = []
+    for path in project.templates.rglob("*"):
+        relative = path.relative_to(project.templates)
+        if _ignored(relative.parts) or not path.is_file():
+            continue
+        if any(fnmatch.fnmatch(path.name.lower(), pattern) for pattern in others):
+            continue
+        found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(project.templates).as_posix())
+
+
+def _code_digest() -> str:
+    """respgen's version, its own source files, and the renderers' versions.
+
+    The source files count too so that a changed renderer in a working copy
+    never leaves documents built by the old one looking current.
+    """
+    from importlib import metadata
+
+    digest = hashlib.sha256(f"respgen {__version__}\n".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file() or path.suffix in (".pyc", ".pyo"):
+            continue
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _RENDERERS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name} {version}\n".encode())
+    return digest.hexdigest()
+
+
+class Inputs:
+    """Computes the inputs hash of each (response, kind); shared parts are hashed once."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._shared: dict[str, bytes] = {}
+
+    def _base(self, kind: str) -> bytes:
+        if kind not in self._shared:
+            if not self._shared:
+                self._code = _code_digest()
+            digest = hashlib.sha256(f"respgen-inputs {FORMAT}\n{kind}\n{self._code}\n".encode())
+            for path in template_files(self.project, kind):
+                relative = path.relative_to(self.project.templates).as_posix()
+                digest.update(f"{relative}\0{sha256_file(path)}\n".encode())
+            self._shared[kind] = digest.digest()
+        return self._shared[kind]
+
+    def of(self, response_file: Path, kind: str) -> str:
+        """The inputs hash of the ``kind`` document of ``response_file`` (which must exist)."""
+        digest = hashlib.sha256(self._base(kind))
+        digest.update(Path(response_file).read_bytes())
+        return digest.hexdigest()
+
+    def all_kinds(self, response_file: Path) -> dict[str, str]:
+        data = Path(response_file).read_bytes()
+        result = {}
+        for kind in KINDS:
+            digest = hashlib.sha256(self._base(kind))
+            digest.update(data)
+            result[kind] = digest.hexdigest()
+        return result
+
+
+@dataclass
+class Entry:
+    """One document in output/ as it was written."""
+
+    source: str  # the response file, relative to the office folder when inside it
+    kind: str
+    inputs: str
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+class Manifest:
+    """output/manifest.json, keyed by the document's name in output/."""
+
+    def __init__(self, project: Project, entries: dict[str, Entry] | None = None):
+        self.project = project
+        self.entries: dict[str, Entry] = entries or {}
+        self.changed = False
+
+    @property
+    def path(self) -> Path:
+        return self.project.output / MANIFEST_NAME
+
+    @classmethod
+    def load(cls, project: Project) -> "Manifest":
+        """The manifest as last written; an absent or damaged one counts as empty (everything rebuilds)."""
+        manifest = cls(project)
+        try:
+            data = json.loads(manifest.path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return manifest
+            for name, fields in data.get("outputs", {}).items():
+                manifest.entries[name] = Entry(**{key: fields[key] for key in Entry.__dataclass_fields__})
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            manifest.entries.clear()
+        return manifest
+
+    def save(self) -> None:
+        data = {
+            "format": FORMAT,
+            "respgen": __version__,
+            "outputs": {name: asdict(self.entries[name]) for name in sorted(self.entries)},
+        }
+        write_atomic(self.path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.changed = False
+
+    def source_name(self, response_file: Path) -> str:
+        path = Path(response_file).resolve()
+        try:
+            return path.relative_to(self.project.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def record(self, output: Path, response_file: Path, kind: str, inputs: str, sha256: str) -> None:
+        """Note that ``output`` was just written from ``response_file``."""
+        stat = output.stat()
+        self.entries[output.name] = Entry(
+            source=self.source_name(response_file),
+            kind=kind,
+            inputs=inputs,
+            sha256=sha256,
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+        )
+        self.changed = True
+
+    def forget(self, name: str) -> None:
+        if self.entries.pop(name, None) is not None:
+            self.changed = True
+
+    def is_current(self, output: Path, inputs: str) -> bool:
+        """Is ``output`` on disk the document last built from exactly these inputs?"""
+        entry = self.entries.get(output.name)
+        if entry is None or entry.inputs != inputs:
+            return False
+        try:
+            stat = output.stat()
+        except OSError:
+            return False
+        if stat.st_size != entry.size:
+            return False
+        if stat.st_mtime_ns == entry.mtime_ns:
+            return True
+        # Touched or copied: the bytes decide, and the new time is remembered.
+        if sha256_file(output) != entry.sha256:
+            return False
+        entry.mtime_ns = stat.st_mtime_ns
+        self.changed = True
+        return True
+
+
+def stale_kinds(project: Project, manifest: Manifest, inputs: Inputs, response_file: Path) -> dict[str, str]:
+    """The kinds of document of ``response_file`` that need building, with their inputs hashes."""
+    outputs = project.outputs_for(response_file)
+    hashes = inputs.all_kinds(response_file)
+    return {kind: hashes[kind] for kind in KINDS if not manifest.is_current(outputs[kind], hashes[kind])}
+
+
+def is_up_to_date(project: Project, response_path: Path) -> bool:
+    """True when both documents of ``response_path`` are current: nothing it depends on has changed
+    since they were built, and they are still the files respgen wrote."""
+    response_path = Path(response_path)
+    if not response_path.is_file():
+        return False
+    return not stale_kinds(project, Manifest.load(project), Inputs(project), response_path)

@@ -1,0 +1,146 @@
+"""Telling the officer how a build is going.
+
+At a terminal, a build of more than a few responses shows a progress bar with
+the response being built; otherwise (a log, a pipe, a handful of responses)
+each document written is one plain line. Either way, problems are printed as
+they are found and a summary ends the build.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from .errors import Problem
+
+# Up to this many responses to build, plain lines are clearer than a bar.
+BAR_ABOVE = 3
+
+
+@dataclass
+class Summary:
+    built: int = 0
+    up_to_date: int = 0
+    failed: int = 0
+    pruned: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        parts = [f"built {self.built}", f"up to date {self.up_to_date}", f"failed {self.failed}"]
+        if self.pruned:
+            parts.append(f"removed {self.pruned}")
+        return ", ".join(parts) + f" ({self.seconds:.1f} s)"
+
+
+def _say(problem: Problem) -> None:
+    click.secho(str(problem), fg="red" if problem.is_error else "yellow", err=True)
+
+
+class Reporter:
+    """Plain lines: one per document written, problems on stderr."""
+
+    def __init__(self, shown: Callable[[Path], str], quiet: bool = False):
+        self.shown = shown
+        self.quiet = quiet
+
+    def __enter__(self) -> "Reporter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def begin(self, total: int) -> None:
+        pass
+
+    def running(self, sources: list[Path]) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message)
+
+    def problem(self, problem: Problem) -> None:
+        _say(problem)
+
+    def done(self, source: Path, outputs: list[Path], warnings: list[Problem], problems: list[Problem]) -> None:
+        for problem in problems:
+            self.problem(problem)
+        for warning in warnings:
+            self.problem(warning)
+        if not self.quiet:
+            for output in outputs:
+                click.echo(f"wrote {self.shown(output)}")
+
+    def finish(self, summary: Summary) -> None:
+        if not self.quiet:
+            click.echo(summary.line())
+
+
+class BarReporter(Reporter):
+    """A rich progress bar naming the response being built; problems are printed above it."""
+
+    def __enter__(self) -> "BarReporter":
+        self.bar = None
+        return self
+
+    def begin(self, total: int) -> None:
+        # Started only now, once any worker processes exist: its refresh thread must not be forked.
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = Console(stderr=False)
+        self.errors = Console(stderr=True)
+        self.bar = Progress(
+            TextColumn("[bold]building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=self.console,
+            transient=True,
+        )
+        self.bar.__enter__()
+        self.task = self.bar.add_task("", total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def running(self, sources: list[Path]) -> None:
+        if self.bar is None:
+            return
+        names = ", ".join(Path(s).name for s in sources[:2]) + (" …" if len(sources) > 2 else "")
+        self.bar.update(self.task, description=names)
+
+    def note(self, message: str) -> None:
+        if self.bar is None:
+            return super().note(message)
+        if not self.quiet:
+            self.console.print(message, markup=False, highlight=False)
+
+    def problem(self, problem: Problem) -> None:
+        if self.bar is None:
+            return super().problem(problem)
+        self.errors.print(str(problem), style="red" if problem.is_error else "yellow", markup=False, highlight=False)
+
+    def done(self, source: Path, outputs: list[Path], warnings: list[Problem], problems: list[Problem]) -> None:
+        for problem in problems + warnings:
+            self.problem(problem)
+        self.bar.advance(self.task)
+
+    def finish(self, summary: Summary) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+        super().finish(summary)
+
+
+def reporter(to_build: int, shown: Callable[[Path], str], quiet: bool = False) -> Reporter:
+    """A bar for a long build at a terminal, plain lines otherwise."""
+    if not quiet and to_build > BAR_ABOVE and sys.stdout.isatty():
+        return BarReporter(shown, quiet)
+    return Reporter(shown, quiet)
