@@ -78,25 +78,44 @@ def template_files(project: Project, kind: str) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(project.templates).as_posix())
 
 
+def _installed_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The installed version of each distribution, read from the names of the
+    dist-info folders: importlib.metadata would cost more than the whole of a
+    build with nothing to do."""
+    import re
+    import sys
+
+    wanted = {re.sub(r"[-_.]+", "_", name).lower(): name for name in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.endswith((".dist-info", ".egg-info")):
+                continue
+            stem = entry.rsplit(".", 1)[0]
+            name, _, version = stem.partition("-")
+            key = re.sub(r"[-_.]+", "_", name).lower()
+            if key in wanted and wanted[key] not in found:
+                found[wanted[key]] = version
+    return {name: found.get(name, "absent") for name in names}
+
+
 def _code_digest() -> str:
     """respgen's version, its own source files, and the renderers' versions.
 
     The source files count too so that a changed renderer in a working copy
     never leaves documents built by the old one looking current.
     """
-    from importlib import metadata
-
     digest = hashlib.sha256(f"respgen {__version__}\n".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file() or path.suffix in (".pyc", ".pyo"):
             continue
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in _RENDERERS:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "absent"
+    for name, version in _installed_versions(_RENDERERS).items():
         digest.update(f"{name} {version}\n".encode())
     return digest.hexdigest()
 

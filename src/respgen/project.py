@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import RespgenError
-from .model import Office
+
+if TYPE_CHECKING:  # the model pulls in pydantic; a build with nothing to do never needs it
+    from .model import Office
 
 
 @dataclass(frozen=True)
