@@ -1,11 +1,134 @@
-"""What the law asks of the content of a response, beyond the shape of the file."""
+"""What the law asks of the content of a response, beyond the shape of the file.
+
+- s.55(5B): where the report makes a recommendation that falls to the force or
+  the office, the comments must explain what action has been or will be taken,
+  or why none will be. An item with ``applies: true`` and no ``response`` breaks
+  that: an error in a final response, a warning in a draft.
+- s.55(5A): the comments are due within 56 days of the report's publication. A
+  final response dated after the deadline gets a warning saying how late it is.
+  The letter's date is what the world sees, so it is the date judged: rebuilding
+  an on-time response years later is not late.
+- Text that ``respgen new`` left for the officer to write must not reach a final
+  response.
+"""
 
 from __future__ import annotations
 
+from typing import Any, Iterator
+
+from . import statute
 from .errors import Problem
 from .source import ResponseSource
 
+# Every passage ``respgen new`` leaves for the officer starts with this.
+PLACEHOLDER = "[To write"
+
+SECTIONS = {
+    "recommendations": "recommendation",
+    "areas_for_improvement": "area for improvement",
+    "causes_of_concern": "cause of concern",
+}
+
 
 def review(source: ResponseSource) -> list[Problem]:
-    """Errors and warnings about ``source`` (empty when all is well)."""
-    return []
+    """Errors and warnings about ``source`` (empty when all is well), in file order.
+
+    The warnings found while reading the file (a date far in the past, say) are
+    included, so that the build reports them and ``--strict`` counts them.
+    """
+    problems = list(getattr(source, "warnings", [])) + _unanswered(source) + _late(source) + _placeholders(source)
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _unanswered(source: ResponseSource) -> list[Problem]:
+    response = source.response
+    final = not response.is_draft
+    problems = []
+    for key, noun in SECTIONS.items():
+        section = getattr(response, key)
+        if section is None:
+            continue
+        for index, item in enumerate(section.items):
+            if not item.applies or (item.response and item.response.strip()):
+                continue
+            message = (
+                f"{noun} {item.ref} applies to this force but has no 'response': section 55(5B) requires the "
+                "comments to explain what action has been or will be taken, or why none will be"
+            )
+            hint = (
+                f"Add 'response:' to {noun} {item.ref} saying what is being done or why nothing will be; "
+                "if it is for other bodies only, write 'applies: false'."
+            )
+            if not final:
+                hint += " This must be done before the response is marked final."
+            problems.append(
+                source.locator.problem((key, "items", index), message, hint, severity="error" if final else "warning")
+            )
+    return problems
+
+
+def _late(source: ResponseSource) -> list[Problem]:
+    response = source.response
+    if response.is_draft:
+        return []
+    published = response.inspection.published
+    late = statute.days_late(published, response.date)
+    if not late:
+        return []
+    due = statute.deadline(published)
+    return [
+        source.locator.problem(
+            ("date",),
+            f"this final response is dated {statute.long_date(response.date)}, "
+            f"{statute.plural(late, 'day')} late: the deadline was {statute.long_date(due)} "
+            f"(56 days from publication on {statute.long_date(published)}, section 55(5A))",
+            "If the date is wrong, correct it; if the response is late, say why in the Commissioner's comments.",
+            severity="warning",
+        )
+    ]
+
+
+def _placeholders(source: ResponseSource) -> list[Problem]:
+    found = list(_strings_with(source.response.model_dump(), PLACEHOLDER, ()))
+    if not found:
+        return []
+    if source.response.is_draft:
+        first = source.locator.problem(found[0], "")
+        return [
+            Problem(
+                f"{statute.plural(len(found), 'passage')} still to write (marked '{PLACEHOLDER}'), "
+                f"the first on line {first.line}",
+                file=source.locator.file,
+                line=first.line,
+                column=first.column,
+                hint="Replace each with the real text, or delete the key if it is optional.",
+                severity="warning",
+            )
+        ]
+    return [
+        source.locator.problem(
+            path,
+            f"'{_dotted(path)}' still holds text left to write (marked '{PLACEHOLDER}')",
+            "Replace it with the real text, or delete the key if it is optional, before the response is final.",
+        )
+        for path in found
+    ]
+
+
+def _strings_with(value: Any, needle: str, path: tuple) -> Iterator[tuple]:
+    if isinstance(value, str):
+        if needle in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _strings_with(child, needle, path + (key,))
+    elif isinstance(value, (list, tuple)):
+        for index, child in enumerate(value):
+            yield from _strings_with(child, needle, path + (index,))
+
+
+def _dotted(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else ("." if text else "") + str(part)
+    return text

@@ -23,3 +23,22 @@ def deadline(published: dt.date) -> dt.date:
 def long_date(day: dt.date) -> str:
     """A date as GOV.UK writes it: 5 March 2020."""
     return f"{day.day} {day:%B %Y}"
+
+
+def days_left(published: dt.date, today: dt.date) -> int:
+    """Days from ``today`` to the deadline: 0 on the last day, negative once it has passed."""
+    return (deadline(published) - today).days
+
+
+def days_late(published: dt.date, day: dt.date) -> int:
+    """How many days after the deadline ``day`` falls (0 when it is on time)."""
+    return max(0, (day - deadline(published)).days)
+
+
+def short_date(day: dt.date) -> str:
+    """A date for a narrow table column: 5 Mar 2020."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -1,0 +1,163 @@
+"""`respgen calendar`: the deadlines as an iCalendar file Outlook can import.
+
+One all-day event per response on its deadline, with a reminder 14 days
+before. Each event's UID is derived from the office and the response file's
+name, never from the time of the run, so importing a newer file updates the
+events already in the calendar instead of adding copies.
+
+Written by hand rather than with a library: the format is small, and the
+details Outlook is strict about (CRLF line ends, lines folded at 75 octets
+without splitting a character, escaped commas and semicolons, DATE values for
+all-day events) are easiest to guarantee here, where they are tested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import statute
+from .errors import Problem, RespgenError
+from .files import write_atomic
+from .project import Project
+from .source import read_response
+
+FILE_NAME = "deadlines.ics"
+REMINDER_DAYS = 14
+PRODID = "-//respgen//Section 55 response deadlines//EN"
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    day: dt.date
+    summary: str
+    description: str
+    url: str | None
+
+
+def uid(office_name: str, response_file: Path) -> str:
+    """The event's identity: the response file's name, plus a short hash that keeps two offices apart."""
+    stem = Path(response_file).stem
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "response"
+    digest = hashlib.sha256(f"{office_name}\n{stem}".encode("utf-8")).hexdigest()[:12]
+    return f"{safe}-{digest}@respgen"
+
+
+def events(project: Project) -> tuple[list[Event], list[Problem]]:
+    found: list[Event] = []
+    problems: list[Problem] = []
+    office = project.office
+    for path in project.response_files():
+        try:
+            source = read_response(path)
+        except RespgenError as exc:
+            problems.extend(exc.problems)
+            continue
+        response = source.response
+        inspection = response.inspection
+        due = statute.deadline(inspection.published)
+        state = "final" if not response.is_draft else "draft"
+        description = (
+            f"The {office.commissioner.title}'s comments on the HMICFRS report \"{inspection.title}\", "
+            f"published on {statute.long_date(inspection.published)}, must be published by "
+            f"{statute.long_date(due)} and sent to HM Inspectors of Constabulary and the Home Secretary "
+            f"(section 55 of the Police Act 1996).\n\n"
+            f"Response file: responses/{path.name} (status: {state}).\n"
+            f"Build it with: respgen build responses/{path.name}\n"
+            f"Then make the email with: respgen email responses/{path.name}"
+        )
+        found.append(
+            Event(
+                uid=uid(office.name, path),
+                day=due,
+                summary=f"Section 55 response due: {inspection.title}",
+                description=description,
+                url=inspection.url,
+            )
+        )
+    found.sort(key=lambda event: (event.day, event.uid))
+    return found, problems
+
+
+def escape(text: str) -> str:
+    """A TEXT value as RFC 5545 section 3.3.11 writes it."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Split a content line into lines of at most 75 octets, continuation lines starting with a space.
+
+    Cuts fall between characters, never inside one's UTF-8 bytes.
+    """
+    pieces: list[str] = []
+    current = ""
+    size = 0
+    limit = 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            pieces.append(current)
+            current, size, limit = "", 0, 74  # the leading space of a continuation line counts
+        current += char
+        size += width
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+def render(events_: list[Event], *, calendar_name: str, now: dt.datetime) -> bytes:
+    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape(calendar_name)}",
+    ]
+    for event in events_:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{escape(event.summary)}",
+            f"DESCRIPTION:{escape(event.description)}",
+        ]
+        if event.url:
+            lines.append(f"URL;VALUE=URI:{event.url}")
+        lines += [
+            "CATEGORIES:Section 55",
+            "TRANSP:TRANSPARENT",
+            # Outlook shows an all-day event as free time only when told so.
+            "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE",
+            "X-MICROSOFT-CDO-BUSYSTATUS:FREE",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{escape(event.summary)}",
+            f"TRIGGER:-P{REMINDER_DAYS}D",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def write(project: Project, *, now: dt.datetime | None = None) -> tuple[Path, int, list[Problem]]:
+    """Write output/deadlines.ics; returns its path, the number of events and the unreadable responses."""
+    found, problems = events(project)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    target = project.output / FILE_NAME
+    write_atomic(target, render(found, calendar_name=f"Section 55 deadlines – {project.office.name}", now=now))
+    return target, len(found), problems

@@ -1,0 +1,164 @@
+"""`respgen email`: the covering email, ready to send, with both documents attached.
+
+The result is an .eml file with the header ``X-Unsent: 1``: Outlook opens it
+as a new message waiting for Send, not as a received one. The recipients are
+those of the letter (templates/office.yaml), as section 55(6) requires a copy
+to go to the inspectors of constabulary and to the Home Secretary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
+
+import jinja2
+
+from . import statute
+from .errors import Problem, RespgenError
+from .files import write_atomic
+from .project import Project
+from .source import ResponseSource, read_response
+from .status import NOT_BUILT, UP_TO_DATE, outputs_state
+
+TEMPLATES = {"plain": "email.txt", "html": "email.html"}
+MIME_TYPES = {
+    "pdf": ("application", "pdf"),
+    "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+
+
+def subject(source: ResponseSource) -> str:
+    text = f"Section 55 response: {' '.join(source.response.inspection.title.split())}"
+    return f"DRAFT – {text}" if source.response.is_draft else text
+
+
+def make(project: Project, response_file: Path, *, draft: bool = False) -> EmailMessage:
+    """The email for ``response_file``; refuses a draft (unless ``draft``) and missing or outdated documents."""
+    response_file = Path(response_file)
+    source = read_response(response_file)
+    shown = _relative(response_file, project)
+    if source.response.is_draft and not draft:
+        raise RespgenError(
+            Problem(
+                "this response is still a draft, so there is no email to send yet",
+                file=shown,
+                line=source.locator.find(("status",))[0],
+                hint="Change 'status' to final when it is agreed, build it, then run respgen email again; "
+                "or add --draft to make an email of the draft for review.",
+            )
+        )
+    state = outputs_state(project, response_file)
+    if state != UP_TO_DATE:
+        reason = "have not been built yet" if state == NOT_BUILT else "are older than the response or the templates"
+        raise RespgenError(
+            Problem(
+                f"the documents of this response {reason}",
+                file=shown,
+                hint=f"Run 'respgen build {shown}' first, so the email carries what the file says now.",
+            )
+        )
+    office = project.office
+    addresses = _addresses(project)
+
+    outputs = project.outputs_for(response_file)
+    inspection = source.response.inspection
+    context = {
+        "office": office,
+        "inspection": inspection,
+        "title": " ".join(inspection.title.split()),
+        "published": statute.long_date(inspection.published),
+        "deadline": statute.long_date(statute.deadline(inspection.published)),
+        "date": statute.long_date(source.response.date),
+        "draft": source.response.is_draft,
+        "recipients": office.recipients,
+        "attachments": [outputs["pdf"].name, outputs["docx"].name],
+        "citation": statute.CITATION,
+    }
+
+    message = EmailMessage(policy=policy.SMTP)
+    message["X-Unsent"] = "1"
+    if office.email:
+        message["From"] = formataddr((office.name, office.email))
+    message["To"] = addresses
+    message["Subject"] = subject(source)
+    message.set_content(_render(project, "plain", context), subtype="plain", cte="quoted-printable")
+    message.add_alternative(_render(project, "html", context), subtype="html", cte="quoted-printable")
+    for kind in ("pdf", "docx"):
+        maintype, subtype = MIME_TYPES[kind]
+        message.add_attachment(
+            outputs[kind].read_bytes(), maintype=maintype, subtype=subtype, filename=outputs[kind].name
+        )
+    return message
+
+
+def write(project: Project, response_file: Path, *, draft: bool = False) -> Path:
+    message = make(project, response_file, draft=draft)
+    target = project.output / f"{Path(response_file).stem}.eml"
+    write_atomic(target, message.as_bytes(policy=policy.SMTP))
+    return target
+
+
+def _addresses(project: Project) -> list[Address]:
+    """The letter's recipients as email addresses; every one must have a usable address."""
+    found, problems = [], []
+    for recipient in project.office.recipients:
+        email = (recipient.email or "").strip()
+        username, at, domain = email.rpartition("@")
+        try:
+            if not (at and username and "." in domain):
+                raise ValueError
+            found.append(Address(display_name=recipient.name, username=username, domain=domain))
+            continue
+        except (ValueError, TypeError, IndexError):
+            pass
+        what = f"the email address {email!r}" if email else "no email address"
+        problems.append(
+            Problem(
+                f"the recipient '{recipient.name}' ({recipient.role}) has {what}, so the email cannot be addressed",
+                file=_relative(project.office_file, project),
+                hint="Give that recipient an 'email:' like name@example.gov.uk in templates/office.yaml.",
+            )
+        )
+    if problems:
+        raise RespgenError(problems)
+    return found
+
+
+def _render(project: Project, kind: str, context: dict) -> str:
+    name = TEMPLATES[kind]
+    path = project.templates / name
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(project.templates)),
+        autoescape=(kind == "html"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    try:
+        return environment.get_template(name).render(**context)
+    except jinja2.TemplateNotFound:
+        raise RespgenError(
+            f"there is no email template {_relative(path, project)}",
+            hint="Copy templates/email.txt and templates/email.html from the respgen examples into your templates/ folder.",
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise RespgenError(
+            Problem(f"the email template cannot be read: {exc.message}", file=_relative(path, project), line=exc.lineno,
+                    hint="Check the {{ }} and {% %} on that line.")
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise RespgenError(
+            Problem(f"the email template uses something respgen does not provide: {exc.message}",
+                    file=_relative(path, project),
+                    hint="Use only: " + ", ".join(sorted(context)) + ".")
+        ) from None
+
+
+def _relative(path: Path, project: Project) -> str:
+    try:
+        return Path(path).resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,162 @@
+"""`respgen new`: start a response file with every section in place and explained.
+
+The file is a draft that builds at once. Each passage the officer still has to
+write starts with ``[To write``; a final response that still holds one is
+refused (see rules.py), so nothing half-written is published by mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from . import statute
+from .errors import RespgenError
+from .project import Project
+from .rules import PLACEHOLDER
+
+SLUG_LENGTH = 50
+
+
+def slug(title: str) -> str:
+    """A short file-name form of a title: the part before any colon, in plain lower-case words.
+
+    >>> slug("Both sides of the coin: An inspection of ...")
+    'both-sides-of-the-coin'
+    """
+    head = title.split(":", 1)[0].strip() or title
+    ascii_text = unicodedata.normalize("NFKD", head).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    text = ""
+    for word in words:
+        candidate = f"{text}-{word}" if text else word
+        if len(candidate) > SLUG_LENGTH and text:
+            break
+        text = candidate[:SLUG_LENGTH]
+    return text or "response"
+
+
+def file_name(title: str, published: dt.date) -> str:
+    return f"{published.isoformat()}-{slug(title)}.yaml"
+
+
+def _quoted(text: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar, whatever the title holds.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def text(title: str, published: dt.date, kind: str | None, today: dt.date) -> str:
+    """The scaffold's YAML text."""
+    due = statute.deadline(published)
+    kind_line = _quoted(kind) if kind and kind.strip() else _quoted(
+        f"{PLACEHOLDER}: the type of inspection, for example PEEL inspection or National thematic inspection]"
+    )
+    w = PLACEHOLDER
+    name = file_name(title, published)
+    return f"""\
+# The Commissioner's response to an HMICFRS inspection report.
+#
+# DEADLINE: {statute.long_date(due)}. The report was published on {statute.long_date(published)}, and
+# section 55 of the Police Act 1996 says the comments must be published within 56 days.
+#
+# Replace every passage that starts with "{w}" with the real text. Build the
+# letter as often as you like with:  respgen build responses/{name}
+# While 'status' is draft, the letter is marked DRAFT. When it is agreed, change
+# 'status' to final and set 'date' to the day it is published.
+#
+# Text can use simple formatting: a blank line starts a new paragraph; lines
+# starting with "- " make a bulleted list and "1. " a numbered one; **bold**,
+# *italic*, [link text](https://...) and "> " for a quotation.
+# After a '|', write the text on the lines below, indented by the same spaces.
+
+inspection:
+  title: {_quoted(title)}
+  published: {published.isoformat()}          # the day HMICFRS published the report (YYYY-MM-DD)
+  type: {kind_line}
+  # url: https://www.justiceinspectorates.gov.uk/hmicfrs/publications/...   # optional: link to the report
+
+date: {today.isoformat()}          # the date of this response, shown on the letter (YYYY-MM-DD)
+status: draft             # draft or final
+
+# What the inspection found, in a few sentences, then one line per finding.
+key_findings:
+  summary: |
+    {w}: a short account of what HMICFRS inspected and why. End with "The inspection found that:" if a list follows.]
+  points:
+    - "{w}: the first main finding.]"
+    - "{w}: the next main finding; add a line starting with '- ' for each one, or delete these lines.]"
+
+# The report's recommendations. Give each one that concerns this force or this office
+# as an item, numbered as in the report. For each item that applies, the law
+# (section 55(5B)) requires the 'response' to say what action has been or will be
+# taken, or why none will be. Recommendations for other bodies only: 'applies: false'.
+recommendations:
+  summary: "{w}: for example, The inspection report makes 5 recommendations, 2 of them for chief constables.]"
+  items:
+    - ref: "1"                       # the number used in the report
+      text: "{w}: the recommendation, as worded in the report.]"
+      addressed_to: Chief constables  # who the report addresses it to
+      applies: true                  # true if it falls to this force or this office, false if not
+      response: |
+        {w}: the action taken or proposed, or why no action will be taken.]
+      # owner: Detective Superintendent, Crime Command   # optional: who leads the action
+      # due: {(due + dt.timedelta(days=365)).isoformat()}                            # optional: when it will be done (YYYY-MM-DD)
+      # progress: in progress                          # optional: not started, in progress, complete or no action
+
+# Areas for improvement: same form as the recommendations. Delete this section if the report has none.
+areas_for_improvement:
+  summary: "{w}: for example, The report identifies 3 areas for improvement for the force.]"
+  items: []        # to add one, replace [] with items written like the recommendation above
+
+# Causes of concern: same form again. Delete this section if the report has none.
+causes_of_concern:
+  summary: "{w}: for example, The report identifies no causes of concern for the force.]"
+  items: []
+
+response:
+  # The Commissioner's comments (required).
+  commissioner: |
+    {w}: the Commissioner's comments on the report.]
+  # The Chief Constable's comments, invited under section 55(4). Delete if there are none.
+  chief_constable: |
+    {w}: the Chief Constable's comments on the report.]
+"""
+
+
+def new(
+    project: Project,
+    title: str,
+    published: dt.date,
+    kind: str | None = None,
+    *,
+    today: dt.date | None = None,
+) -> Path:
+    """Write a new draft response into ``project``'s responses/ and return its path."""
+    title = " ".join(title.split())
+    if not title:
+        raise RespgenError("the inspection title is empty", hint='Give the title in quotation marks: respgen new "Title of the report" --published 2026-11-20')
+    today = today or dt.date.today()
+    path = project.responses / file_name(title, published)
+    body = text(title, published, kind, today)
+    try:
+        project.responses.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(body)
+    except FileExistsError:
+        raise RespgenError(
+            f"{_shown(path, project)} already exists: respgen new never overwrites a response",
+            hint="Edit that file, or delete or rename it first if you really want to start again.",
+        ) from None
+    except OSError as exc:
+        raise RespgenError(f"cannot write {path}: {exc.strerror}") from None
+    return path
+
+
+def _shown(path: Path, project: Project) -> str:
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)

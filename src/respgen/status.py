@@ -1,0 +1,200 @@
+"""`respgen status`: every response, its deadline, and whether its documents are current."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import statute
+from .errors import Problem, RespgenError
+from .project import Project
+from .source import read_response
+
+TITLE_WIDTH = 48
+
+UP_TO_DATE = "up to date"
+OUT_OF_DATE = "out of date"
+NOT_BUILT = "not built"
+
+
+@dataclass(frozen=True)
+class Row:
+    file: str
+    title: str
+    published: dt.date
+    deadline: dt.date
+    days_left: int  # from today to the deadline; negative once it has passed
+    status: str  # draft | final
+    date: dt.date  # the letter's date
+    outputs: str  # up to date | out of date | not built
+
+    @property
+    def overdue(self) -> bool:
+        """A draft whose deadline has passed: the legal duty is not yet met."""
+        return self.status == "draft" and self.days_left < 0
+
+    @property
+    def timing(self) -> str:
+        """Plain words for the deadline column: days left for a draft, on time or late for a final."""
+        if self.status == "final":
+            late = statute.days_late(self.published, self.date)
+            return f"sent {statute.plural(late, 'day')} late" if late else "sent on time"
+        if self.days_left < 0:
+            return f"overdue by {statute.plural(-self.days_left, 'day')}"
+        if self.days_left == 0:
+            return "due today"
+        return f"{statute.plural(self.days_left, 'day')} left"
+
+
+@dataclass
+class Report:
+    rows: list[Row]
+    problems: list[Problem]  # response files that cannot be read
+
+    @property
+    def overdue(self) -> list[Row]:
+        return [row for row in self.rows if row.overdue]
+
+    @property
+    def exit_code(self) -> int:
+        """Non-zero when a draft is overdue or a response file cannot be read: a scheduled job should say so."""
+        return 1 if self.overdue or self.problems else 0
+
+
+def outputs_state(project: Project, response_file: Path) -> str:
+    """Whether both documents of ``response_file`` exist and were built from what is there now."""
+    outputs = project.outputs_for(response_file)
+    if not all(path.is_file() for path in outputs.values()):
+        return NOT_BUILT
+    return UP_TO_DATE if _is_up_to_date(project, Path(response_file)) else OUT_OF_DATE
+
+
+def _is_up_to_date(project: Project, response_file: Path) -> bool:
+    try:
+        from .manifest import is_up_to_date
+    except ImportError:
+        return _outputs_newer_than_inputs(project, response_file)
+    return is_up_to_date(project, response_file)
+
+
+def _outputs_newer_than_inputs(project: Project, response_file: Path) -> bool:
+    """Fallback for when the build manifest is not available: to be replaced by
+    ``manifest.is_up_to_date``, which compares contents rather than times.
+
+    Outputs count as current when each is newer than the response file and
+    every file in templates/.
+    """
+    inputs = [response_file] + [p for p in project.templates.rglob("*") if p.is_file()]
+    newest_input = max(p.stat().st_mtime_ns for p in inputs)
+    return all(p.stat().st_mtime_ns >= newest_input for p in project.outputs_for(response_file).values())
+
+
+def collect(project: Project, today: dt.date) -> Report:
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    for path in project.response_files():
+        try:
+            source = read_response(path)
+        except RespgenError as exc:
+            problems.extend(exc.problems)
+            continue
+        response = source.response
+        published = response.inspection.published
+        rows.append(
+            Row(
+                file=_relative(path, project),
+                title=response.inspection.title,
+                published=published,
+                deadline=statute.deadline(published),
+                days_left=statute.days_left(published, today),
+                status=response.status,
+                date=response.date,
+                outputs=outputs_state(project, path),
+            )
+        )
+    rows.sort(key=lambda row: (row.deadline, row.file))
+    return Report(rows, problems)
+
+
+def as_json(report: Report, today: dt.date) -> str:
+    def row_data(row: Row) -> dict:
+        data = asdict(row)
+        for key in ("published", "deadline", "date"):
+            data[key] = data[key].isoformat()
+        data["overdue"] = row.overdue
+        data["timing"] = row.timing
+        return data
+
+    document = {
+        "today": today.isoformat(),
+        "responses": [row_data(row) for row in report.rows],
+        "unreadable": [
+            {"file": str(p.file) if p.file else None, "line": p.line, "message": p.message} for p in report.problems
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def shorten(text: str, width: int = TITLE_WIDTH) -> str:
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def print_table(report: Report, today: dt.date, file=None) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    # In a log or a pipe there is no terminal width to respect: keep each response on one line.
+    console = Console(file=file, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160
+    table = Table(
+        title=f"Responses on {statute.long_date(today)}", title_justify="left", header_style="bold", box=box.SIMPLE_HEAD
+    )
+    table.add_column("Inspection and file", overflow="ellipsis")
+    table.add_column("Published")
+    table.add_column("Deadline")
+    table.add_column("Days left")
+    table.add_column("Status")
+    table.add_column("Outputs")
+    for row in report.rows:
+        if row.overdue:
+            timing_style = "bold red"
+        elif row.status == "draft":
+            timing_style = "yellow" if row.days_left <= 14 else "green"
+        else:
+            timing_style = "yellow" if statute.days_late(row.published, row.date) else "green"
+        outputs_style = {UP_TO_DATE: "green", OUT_OF_DATE: "yellow", NOT_BUILT: "red"}[row.outputs]
+        # Text cells, not markup: a title may hold square brackets.
+        table.add_row(
+            Text.assemble(shorten(row.title), "\n", (Path(row.file).name, "dim")),
+            Text(statute.short_date(row.published)),
+            Text(statute.short_date(row.deadline)),
+            Text(row.timing, style=timing_style),
+            Text(row.status),
+            Text(row.outputs, style=outputs_style),
+        )
+    if report.rows:
+        console.print(table)
+    else:
+        console.print("There are no responses in responses/ yet: start one with 'respgen new'.")
+    if report.overdue:
+        console.print(
+            f"[bold red]{statute.plural(len(report.overdue), 'draft')} past the deadline:[/] "
+            "section 55(5A) requires the comments to be published within 56 days of the report."
+        )
+
+
+def _relative(path: Path, project: Project) -> str:
+    try:
+        return Path(path).resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
