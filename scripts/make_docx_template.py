@@ -1,0 +1,428 @@
+"""Generate the first version of templates/response.docx, the Word house-style template.
+
+This script made the template once. From then on the .docx file itself is the
+source of truth: the communications team opens templates/response.docx in
+Word and changes its styles (fonts, colours, spacing), header, footer and
+wording there. Do not re-run this script over their work; it would replace it.
+Run ``respgen check-template`` after editing the template in Word.
+
+What the template holds:
+- named paragraph styles for everything respgen writes (Title, Heading 1-3,
+  Body Text, List Bullet, List Number, List Continue, Quote, Table Text,
+  Table Heading, Caption, Small Print, Letterhead, Office Name, Marking,
+  Address, Draft Banner, Signature) and the table style Response Table;
+- Arial 12 pt, left aligned, language en-GB in the document defaults;
+- a first-page header with the logo and the marking, a header with the
+  marking on later pages, and a footer with the marking and "Page X of Y"
+  as Word fields;
+- the letter itself as docxtpl tags ({{ ... }}, {%p ... %}, {%tr ... %}).
+
+Usage: python scripts/make_docx_template.py [OUTPUT]   (default templates/response.docx)
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+
+PRIMARY = "1D3C6E"  # the office colour (templates/office.yaml colours.primary)
+ACCENT = "5A6B7B"
+DRAFT_RED = "B00020"
+FONT = "Arial"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+# Column widths of the findings table in twentieths of a point; they add up to the text width.
+COLUMNS = (700, 2450, 2988, 1400, 1050, 1050)
+
+
+def main(out: Path) -> None:
+    doc = Document()
+    _page(doc)
+    _defaults(doc)
+    _numbering(doc)
+    _styles(doc)
+    _header_footer(doc)
+    _body(doc)
+    props = doc.core_properties
+    props.title = "Police and Crime Commissioner’s response (house-style template)"
+    props.subject = "Template for responses to HMICFRS inspection reports"
+    props.author = "Office of the Police and Crime Commissioner"
+    props.comments = "Edit the styles, header and footer in Word; keep the tags in curly brackets as they are."
+    props.language = "en-GB"
+    props.keywords = "respgen template"
+    props.last_modified_by = ""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    print(f"wrote {out}")
+
+
+# --- page, defaults, numbering -------------------------------------------------
+
+
+def _page(doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.header_distance = section.footer_distance = Mm(10)
+    section.different_first_page_header_footer = True
+    # The Word 2010 copy of the styles and the thumbnail would keep the old look in some viewers.
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package.rels[rid]
+    settings = doc.settings.element
+    for lang in settings.findall(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), "en-GB")
+
+
+def _defaults(doc) -> None:
+    styles = doc.styles.element
+    r_pr = styles.find(f"{{{W}}}docDefaults/{{{W}}}rPrDefault/{{{W}}}rPr")
+    fonts = r_pr.find(qn("w:rFonts"))
+    for key in list(fonts.attrib):
+        del fonts.attrib[key]
+    for key in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(key), FONT)
+    r_pr.find(qn("w:sz")).set(qn("w:val"), "24")
+    r_pr.find(qn("w:szCs")).set(qn("w:val"), "24")
+    lang = r_pr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "en-GB")
+    lang.set(qn("w:eastAsia"), "en-GB")
+    spacing = styles.find(f"{{{W}}}docDefaults/{{{W}}}pPrDefault/{{{W}}}pPr/{{{W}}}spacing")
+    spacing.set(qn("w:after"), "160")
+    spacing.set(qn("w:line"), "264")
+    # Theme fonts and colours would override Arial and the office colour: take them out everywhere.
+    for element in styles.iter(qn("w:rFonts")):
+        if element.getparent().getparent().tag != qn("w:rPrDefault"):
+            element.getparent().remove(element)
+    for element in styles.iter(qn("w:color")):
+        for key in [k for k in element.attrib if "theme" in k.lower()]:
+            del element.attrib[key]
+    # Keep the style list short for the people who will edit it: drop Word 2010's coloured table styles.
+    for style in list(styles.findall(qn("w:style"))):
+        sid = style.get(qn("w:styleId"))
+        if sid.startswith(("Light", "Medium", "Dark", "Colorful")) or sid in (
+            "ListBullet2", "ListBullet3", "ListNumber2", "ListNumber3", "List2", "List3",
+            "ListContinue2", "ListContinue3",
+        ):
+            styles.remove(style)
+
+
+def _numbering(doc) -> None:
+    numbering = doc.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    bullets = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="{sym}"/>'
+        f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{360 * (i + 1) + 0}" w:hanging="360"/></w:pPr>'
+        f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:hint="default"/></w:rPr></w:lvl>'
+        for i, (sym, font) in enumerate([("•", FONT), ("–", FONT), ("•", FONT)])
+    )
+    numbers = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="%{i + 1}."/>'
+        f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{360 * (i + 1) + 60 * i}" w:hanging="360"/></w:pPr></w:lvl>'
+        for i, fmt in enumerate(["decimal", "lowerLetter", "lowerRoman"])
+    )
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="1"><w:multiLevelType w:val="hybridMultilevel"/>{bullets}</w:abstractNum>'
+    ))
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="2"><w:multiLevelType w:val="hybridMultilevel"/>{numbers}</w:abstractNum>'
+    ))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="1"><w:abstractNumId w:val="1"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="2"><w:abstractNumId w:val="2"/></w:num>'))
+
+
+# --- styles ----------------------------------------------------------------------
+
+
+def _paragraph_style(doc, name, *, base="Normal", size=None, bold=None, italic=None, colour=None,
+                     before=None, after=None, align=None, keep_next=None, indent=None):
+    styles = doc.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.hidden = False
+    style.quick_style = True
+    style.unhide_when_used = False
+    if name != "Normal":
+        style.base_style = styles[base]
+    font = style.font
+    font.name = None
+    if size:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    if colour:
+        font.color.rgb = RGBColor.from_string(colour)
+    font.all_caps = False
+    fmt = style.paragraph_format
+    if before is not None:
+        fmt.space_before = Pt(before)
+    if after is not None:
+        fmt.space_after = Pt(after)
+    fmt.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.LEFT
+    if keep_next is not None:
+        fmt.keep_with_next = keep_next
+    if indent is not None:
+        fmt.left_indent = Mm(indent)
+    return style
+
+
+def _remove(element, *tags):
+    for tag in tags:
+        for child in element.findall(qn(tag)):
+            element.remove(child)
+
+
+def _styles(doc) -> None:
+    s = _paragraph_style
+    s(doc, "Normal", size=12)
+    title = s(doc, "Title", size=18, bold=True, colour=PRIMARY, before=12, after=12, keep_next=True)
+    _remove(title.element.pPr, "w:pBdr")
+    _remove(title.element.rPr, "w:spacing", "w:kern")
+    for level, size, before in ((1, 14, 18), (2, 13, 14), (3, 12, 12)):
+        h = s(doc, f"Heading {level}", size=size, bold=True, italic=False, colour=PRIMARY, before=before, after=6, keep_next=True)
+        h.paragraph_format.keep_together = True
+    s(doc, "Body Text", after=8)
+    for name, num_id in (("List Bullet", 1), ("List Number", 2)):
+        style = s(doc, name, after=4)
+        p_pr = style.element.get_or_add_pPr()
+        _remove(p_pr, "w:numPr", "w:ind", "w:contextualSpacing")
+        p_pr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
+    cont = s(doc, "List Continue", after=4, indent=6.35)
+    _remove(cont.element.get_or_add_pPr(), "w:contextualSpacing")
+    quote = s(doc, "Quote", italic=True, colour="333333", indent=10, after=8)
+    quote.paragraph_format.right_indent = Mm(10)
+    quote.element.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="18" w:space="8" w:color="{ACCENT}"/></w:pBdr>'
+    ))
+    s(doc, "Table Text", size=11, after=3)
+    s(doc, "Table Heading", base="Table Text", bold=True, colour="FFFFFF", after=3)
+    for name, num_id in (("Table List Bullet", 1), ("Table List Number", 2)):
+        style = s(doc, name, base="Table Text", after=2)
+        style.element.get_or_add_pPr().insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
+    s(doc, "Caption", size=11, bold=True, italic=False, colour=PRIMARY, before=6, after=4, keep_next=True)
+    s(doc, "Small Print", size=9, colour=ACCENT, after=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+    s(doc, "Letterhead", size=11, after=0, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    s(doc, "Office Name", base="Letterhead", size=13, bold=True, colour=PRIMARY, after=2, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    s(doc, "Marking", bold=True, before=6, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
+    s(doc, "Address", after=0)
+    banner = s(doc, "Draft Banner", size=14, bold=True, colour=DRAFT_RED, before=0, after=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    banner.element.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}>'
+        + "".join(f'<w:{side} w:val="single" w:sz="18" w:space="4" w:color="{DRAFT_RED}"/>' for side in ("top", "left", "bottom", "right"))
+        + "</w:pBdr>"
+    ))
+    s(doc, "Signature", after=0, keep_next=True)
+    for name in ("Header", "Footer"):
+        s(doc, name, size=10, after=0)
+
+    styles = doc.styles
+    try:
+        link = styles["Hyperlink"]
+    except KeyError:
+        link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.hidden = False
+    link.unhide_when_used = False
+    link.font.underline = True
+    link.font.color.rgb = RGBColor.from_string(PRIMARY)
+
+    table = styles.add_style("Response Table", WD_STYLE_TYPE.TABLE)
+    table.base_style = styles["Normal Table"]
+    border = f'w:val="single" w:sz="4" w:space="0" w:color="{ACCENT}"'
+    table.element.append(parse_xml(
+        f'<w:tblPr {nsdecls("w")}><w:tblBorders>'
+        + "".join(f"<w:{side} {border}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + '</w:tblBorders><w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+        '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+    ))
+    table.element.append(parse_xml(
+        f'<w:tblStylePr {nsdecls("w")} w:type="firstRow"><w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>'
+        f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{PRIMARY}"/></w:tcPr></w:tblStylePr>'
+    ))
+
+
+# --- header and footer -------------------------------------------------------------
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out the page."""
+    p = paragraph._p
+    for xml in (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
+        "<w:r><w:t>1</w:t></w:r>",
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        p.append(parse_xml(xml.replace("<w:r>", f"<w:r {nsdecls('w')}>", 1)))
+
+
+def _footer(footer) -> None:
+    marking = footer.paragraphs[0]
+    marking.text = "{{ marking_line }}"
+    marking.style = "Marking"
+    marking.paragraph_format.space_before = Pt(0)
+    marking.paragraph_format.space_after = Pt(2)
+    page = footer.add_paragraph(style="Small Print")
+    page.add_run("Page ")
+    _field(page, "PAGE")
+    page.add_run(" of ")
+    _field(page, "NUMPAGES")
+
+
+def _header_footer(doc) -> None:
+    section = doc.sections[0]
+    first = section.first_page_header
+    marking = first.paragraphs[0]
+    marking.text = "{{ marking_line }}"
+    marking.style = "Marking"
+    marking.paragraph_format.space_before = Pt(0)
+    logo = first.add_paragraph("{% if logo %}{{ logo }}{% endif %}", style="Header")
+    logo.paragraph_format.space_after = Pt(0)
+    later = section.header
+    later.is_linked_to_previous = False
+    marking = later.paragraphs[0]
+    marking.text = "{{ marking_line }}"
+    marking.style = "Marking"
+    marking.paragraph_format.space_before = Pt(0)
+    _footer(section.first_page_footer)
+    section.footer.is_linked_to_previous = False
+    _footer(section.footer)
+
+
+# --- the letter ----------------------------------------------------------------------
+
+
+def _body(doc) -> None:
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    add = doc.add_paragraph
+    add("{%p if draft %}")
+    add("DRAFT – not for publication", style="Draft Banner")
+    add("{%p endif %}")
+
+    add("{{ office_name }}", style="Office Name")
+    add("{%p for line in office_address %}")
+    add("{{ line }}", style="Letterhead")
+    add("{%p endfor %}")
+    add("{%p for line in office_contact %}")
+    add("{{ line }}", style="Letterhead")
+    add("{%p endfor %}")
+
+    add("{{ marking_line }}", style="Marking")
+    date = add("{{ date_text }}", style="Body Text")
+    date.paragraph_format.space_before = Pt(6)
+
+    add("{%p for recipient in recipients %}")
+    name = add("", style="Address")
+    name.add_run("{{ recipient.name }}").bold = True
+    lines = add("{{ recipient.details }}", style="Address")
+    lines.paragraph_format.space_after = Pt(10)
+    add("{%p endfor %}")
+
+    add("{{ title }}", style="Title")
+    intro = add("", style="Body Text")
+    intro.add_run("{{ intro }}").bold = True
+    add("{{ statutory }}", style="Body Text")
+
+    add("Inspection details", style="Heading 1")
+    add("{%p for detail in details %}")
+    detail = add("", style="Body Text")
+    detail.add_run("{{ detail.label }}: ").bold = True
+    detail.add_run("{{r detail.value }}")
+    add("{%p endfor %}")
+
+    add("Key findings", style="Heading 1")
+    add("{{p key_findings }}")
+    add("{{p key_points }}")
+
+    add("{%p for section in findings %}")
+    add("{{ section.heading }}", style="Heading 1")
+    add("{{p section.summary }}")
+    add("{%p if section.rows %}")
+    add("{{ section.caption }}", style="Caption")
+    _table(doc)
+    add("{%p endif %}")
+    add("{%p endfor %}")
+
+    add("{%p for comment in comments %}")
+    add("{{ comment.heading }}", style="Heading 1")
+    add("{{p comment.body }}")
+    add("{%p endfor %}")
+
+    closing = add("Yours sincerely", style="Body Text")
+    closing.paragraph_format.space_before = Pt(12)
+    add("{%p if signature %}")
+    add("{{ signature }}", style="Signature")
+    add("{%p endif %}")
+    name = add("", style="Signature")
+    name.paragraph_format.space_before = Pt(18)
+    name.add_run("{{ signatory_name }}").bold = True
+    add("{{ signatory_title }}", style="Signature")
+
+
+def _table(doc) -> None:
+    table = doc.add_table(rows=4, cols=len(COLUMNS))
+    table.style = doc.styles["Response Table"]
+    table.autofit = False
+    tbl = table._tbl
+    tbl.tblPr.append(parse_xml(f'<w:tblCaption {nsdecls("w")} w:val="{{{{ section.caption }}}}"/>'))
+    # Word and LibreOffice lay the table out from the grid; the cell widths must agree with it.
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), COLUMNS):
+        col.set(qn("w:w"), str(width))
+    for row in table.rows:
+        for cell, width in zip(row.cells, COLUMNS):
+            cell.width = width * 635  # twentieths of a point to EMU
+    header, start, data, end = table.rows
+    tr_pr = header._tr.get_or_add_trPr()
+    tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    for i, cell in enumerate(header.cells):
+        p = cell.paragraphs[0]
+        p.text = f"{{{{ headers[{i}] }}}}"
+        p.style = "Table Heading"
+        cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{PRIMARY}"/>'))
+    start.cells[0].paragraphs[0].text = "{%tr for row in section.rows %}"
+    end.cells[0].paragraphs[0].text = "{%tr endfor %}"
+    cells = data.cells
+    data._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+
+    def put(cell, text, style="Table Text"):
+        p = cell.paragraphs[0]
+        p.text = text
+        p.style = style
+
+    put(cells[0], "{{ row.ref }}")
+    put(cells[1], "{{p row.text }}")
+    cells[1].add_paragraph("{%p if row.addressed_to %}")
+    addressed = cells[1].add_paragraph("", style="Table Text")
+    addressed.add_run("Addressed to: ").bold = True
+    addressed.add_run("{{ row.addressed_to }}")
+    cells[1].add_paragraph("{%p endif %}")
+    put(cells[2], "{{p row.response }}")
+    put(cells[3], "{{ row.owner }}")
+    put(cells[4], "{{ row.due }}")
+    put(cells[5], "{{ row.progress }}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "templates" / "response.docx")

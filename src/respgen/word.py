@@ -1,0 +1,273 @@
+"""The Word document: the letter drawn into the office's house-style template.
+
+The template (templates/response.docx) belongs to the communications team:
+its styles, header and footer decide the look, and respgen only fills in the
+tags. Rich text becomes real Word paragraphs in the template's named styles,
+with real lists, quotations and hyperlinks (see ``wordxml``).
+
+After docxtpl has rendered, respgen makes the file meet the accessibility
+rules whatever the template says (alt text on every picture, a repeating
+header row on every table, en-GB as the document language), sets the core
+properties with python-docx (docxtpl would escape them twice), and writes the
+zip with fixed times, so the same response always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from . import view, wordxml
+from .errors import RespgenError
+from .project import Project
+
+TEMPLATE_NAME = "response.docx"
+LANGUAGE = "en-GB"
+LOGO_HEIGHT = Mm(20)
+SIGNATURE_HEIGHT = Mm(15)
+
+# Every variable the template may use; `respgen check-template` reports any other.
+VARIABLES = frozenset(
+    {
+        "title", "subject", "draft", "marking", "marking_line", "office_name", "office_address",
+        "office_contact", "logo", "date_text", "recipients", "intro", "statutory", "details",
+        "key_findings", "key_points", "findings", "comments", "headers", "signatory_name",
+        "signatory_title", "signature",
+    }
+)  # fmt: skip
+
+# Paragraph styles the renderer writes by name (the template's own paragraphs name theirs).
+REQUIRED_STYLES = (
+    "Title", "Heading 1", "Heading 2", "Heading 3", "Body Text", "List Bullet", "List Number",
+    "List Continue", "Quote", "Table Text", "Small Print", "Hyperlink",
+)  # fmt: skip
+
+_REL_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+_REL_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+
+
+def template_path(project: Project) -> Path:
+    return project.templates / TEMPLATE_NAME
+
+
+def render(letter: view.Letter, project: Project) -> bytes:
+    """The Word document for ``letter``, as bytes; the same letter always gives the same bytes."""
+    from docxtpl import DocxTemplate
+
+    path = template_path(project)
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
+    tpl.init_docx()
+    writer = wordxml.Writer(tpl.docx, on_link=tpl.build_url_id)
+    context = _context(letter, tpl, writer, project)
+    try:
+        tpl.render(context, autoescape=True)
+    except Exception as exc:  # a template edited in Word can break in many ways; say which file
+        raise RespgenError(
+            f"the Word template could not be filled in: {exc}",
+            file=path,
+            hint="Run 'respgen check-template' to find the broken tag, then fix it in Word.",
+        ) from None
+    _finish(tpl.docx, letter)
+    buffer = io.BytesIO()
+    tpl.docx.save(buffer)
+    return _fixed_zip(buffer.getvalue(), letter.date)
+
+
+def _template_bytes(path: Path) -> bytes:
+    try:
+        stat = path.stat()
+    except OSError:
+        raise RespgenError(
+            "the Word template is missing",
+            file=path,
+            hint="Put the office's response.docx in templates/ (a fresh copy comes with respgen).",
+        ) from None
+    return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_cached(path: str, mtime_ns: int, size: int) -> bytes:
+    # Keyed on the file's time and size, so an edited template is read afresh.
+    return Path(path).read_bytes()
+
+
+# --- the values the template's tags are filled with ---------------------------------
+
+
+def _context(letter: view.Letter, tpl, writer: "wordxml.Writer", project: Project) -> dict:
+    return {
+        "title": letter.title,
+        "subject": letter.subject,
+        "draft": letter.draft,
+        "marking": letter.marking,
+        "marking_line": letter.marking_line,
+        "office_name": letter.office_name,
+        "office_address": list(letter.office_address),
+        "office_contact": list(letter.office_contact),
+        "logo": _picture(tpl, letter.logo, LOGO_HEIGHT, project, "logo"),
+        "date_text": letter.date_text,
+        "recipients": [
+            {
+                "name": r.name,
+                # docxtpl turns each newline into a line break inside one paragraph.
+                "details": "\n".join([r.role, *r.address, *([r.email] if r.email else [])]),
+                "role": r.role,
+                "address": list(r.address),
+                "email": r.email or "",
+            }
+            for r in letter.recipients
+        ],
+        "intro": letter.intro,
+        "statutory": letter.statutory,
+        "details": [
+            {"label": d.label, "value": writer.runs(d.value, href=d.href), "text": d.value} for d in letter.details
+        ],
+        "key_findings": writer.blocks(letter.key_findings),
+        "key_points": writer.bullets(letter.key_points),
+        "findings": [
+            {
+                "key": s.key,
+                "heading": s.heading,
+                "summary": writer.blocks(s.summary),
+                "caption": s.caption,
+                "rows": [
+                    {
+                        "ref": row.ref,
+                        "text": writer.blocks(row.text, style="Table Text", cell=True),
+                        "addressed_to": row.addressed_to,
+                        "applies": row.applies,
+                        "response": writer.blocks(row.response, style="Table Text", cell=True),
+                        "owner": row.owner,
+                        "due": row.due,
+                        "progress": row.progress,
+                    }
+                    for row in s.rows
+                ],
+            }
+            for s in letter.findings
+        ],
+        "comments": [{"heading": c.heading, "body": writer.blocks(c.body)} for c in letter.comments],
+        "headers": list(view.TABLE_HEADERS),
+        "signatory_name": letter.signatory_name,
+        "signatory_title": letter.signatory_title,
+        "signature": _picture(tpl, letter.signature, SIGNATURE_HEIGHT, project, "signature"),
+    }
+
+
+class _Picture:
+    """An inline picture carrying its alt text (docxtpl's InlineImage has no way to give one)."""
+
+    def __init__(self, tpl, path: Path, alt: str, height):
+        self.tpl, self.path, self.alt, self.height = tpl, path, alt, height
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __html__(self) -> str:
+        # docxtpl sets current_rendering_part, so a picture in the header lands in the header part.
+        inline = self.tpl.current_rendering_part.new_pic_inline(str(self.path), None, self.height)
+        inline.docPr.set("descr", self.alt)
+        inline.docPr.set("name", self.alt[:60])
+        return f'</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
+
+    __str__ = __html__
+
+
+def _picture(tpl, picture: view.Picture | None, height, project: Project, key: str):
+    if picture is None:
+        return None
+    if not picture.path.is_file():
+        raise RespgenError(
+            f"the {key} picture {picture.path.name} is missing",
+            file=project.office_file,
+            hint=f"Put {picture.path.name} in templates/, or change '{key}: file:' in office.yaml.",
+        )
+    return _Picture(tpl, picture.path, picture.alt, height)
+
+
+# --- after rendering: accessibility, properties, language ------------------------------
+
+
+def _story_elements(document) -> list:
+    """The XML of the body, every header and every footer."""
+    elements = [document.element]
+    for rel in document.part.rels.values():
+        if rel.reltype in (_REL_HEADER, _REL_FOOTER):
+            elements.append(rel.target_part.element)
+    return elements
+
+
+def _finish(document, letter: view.Letter) -> None:
+    next_id = 1
+    for root in _story_elements(document):
+        # Word wants picture ids unique across the whole document, headers included.
+        for doc_pr in root.iter(qn("wp:docPr")):
+            doc_pr.set("id", str(next_id))
+            next_id += 1
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        first = tbl.find(qn("w:tr"))
+        if first is None:
+            continue
+        tr_pr = first.get_or_add_trPr()
+        if tr_pr.find(qn("w:tblHeader")) is None:
+            tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
+    set_default_language(document.styles.element, LANGUAGE)
+
+    moment = dt.datetime.combine(letter.date, dt.time(9, 0))
+    props = document.core_properties
+    props.title = letter.title
+    props.subject = letter.subject
+    props.author = letter.author
+    props.keywords = letter.keywords
+    props.language = letter.language
+    props.category = "Response to an HMICFRS inspection"
+    props.comments = "DRAFT" if letter.draft else ""
+    props.last_modified_by = letter.author
+    props.revision = 1
+    props.created = moment
+    props.modified = moment
+    props.last_printed = moment
+    props.identifier = ""
+    props.content_status = "Draft" if letter.draft else "Final"
+
+
+def set_default_language(styles, language: str) -> None:
+    """Set ``w:lang`` in the document defaults, which is where office software reads the language."""
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = styles.makeelement(qn("w:docDefaults"), {})
+        styles.insert(0, defaults)
+    r_pr_default = defaults.find(qn("w:rPrDefault"))
+    if r_pr_default is None:
+        r_pr_default = defaults.makeelement(qn("w:rPrDefault"), {})
+        defaults.insert(0, r_pr_default)
+    r_pr = r_pr_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = r_pr_default.makeelement(qn("w:rPr"), {})
+        r_pr_default.append(r_pr)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = r_pr.makeelement(qn("w:lang"), {})
+        r_pr.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def _fixed_zip(data: bytes, day: dt.date) -> bytes:
+    """Rewrite the zip with the letter's date on every entry, so equal input gives equal bytes."""
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(entry.filename), compresslevel=6)
+    return out.getvalue()
