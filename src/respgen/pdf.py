@@ -1,0 +1,272 @@
+"""Draw the letter as an accessible, archival PDF.
+
+The letter view goes through the Jinja2 template ``templates/response.html``
+(values always escaped), the HTML is checked for the accessibility basics,
+WeasyPrint draws it as PDF/A-3a with the house CSS, and ``pdfpost`` finishes
+the file (PDF/UA-1, artifacts, the embedded source). WeasyPrint may only read
+``data:`` URLs and files inside ``templates/`` and the response's own folder.
+
+WeasyPrint is slow to import, so it is imported here only, on first use; the
+parsed CSS, the font set-up and the Jinja environment are kept for the life of
+the process, so building many responses pays for them once.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import __version__, htmllint, markup, pdfpost, view
+from .errors import Problem, RespgenError
+from .project import Project
+from .source import ResponseSource
+
+TEMPLATE = "response.html"
+STYLESHEET = "response.css"
+VARIANT = "pdf/a-3a"  # tagged, PDF/A-3 level A; pdfpost adds the PDF/UA-1 claim
+
+_environments: dict[Path, jinja2.Environment] = {}
+_stylesheets: dict[tuple, object] = {}
+_fonts: list[object] = []
+
+
+class _Blocked(Exception):
+    """A reference the letter may not load; carries the URL and why."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(url)
+        self.url = url
+        self.reason = reason
+
+
+def render(letter: view.Letter, source: ResponseSource, project: Project) -> bytes:
+    """The finished PDF of ``letter``, as bytes."""
+    html = render_html(letter, project)
+    problems = htmllint.lint(html)
+    if problems:
+        where = project.templates / TEMPLATE
+        raise RespgenError(
+            [
+                Problem(f"the PDF would not be accessible: {p}", file=where, hint="Fix the template, then build again.")
+                for p in problems
+            ]
+        )
+    roots = (project.templates.resolve(), Path(source.path).resolve().parent)
+    drawn = _draw(html, letter, project, roots)
+    return pdfpost.finish(drawn, letter, source)
+
+
+def render_html(letter: view.Letter, project: Project) -> str:
+    """The HTML behind the PDF (useful for checking the template)."""
+    env = _environment(project.templates)
+    where = project.templates / TEMPLATE
+    try:
+        template = env.get_template(TEMPLATE)
+        return template.render(letter=letter, headers=view.TABLE_HEADERS, version=__version__)
+    except jinja2.TemplateNotFound:
+        raise RespgenError(
+            f"there is no PDF template {TEMPLATE} in templates/",
+            file=project.templates,
+            hint="Copy response.html and response.css from the respgen examples into templates/.",
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise RespgenError(
+            f"the PDF template has a mistake: {exc.message}", file=where, line=exc.lineno
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise RespgenError(
+            f"the PDF template uses something the letter does not have: {exc.message}", file=where
+        ) from None
+
+
+# --- the template --------------------------------------------------------------------
+
+
+def _environment(templates: Path) -> jinja2.Environment:
+    env = _environments.get(templates)
+    if env is None:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=False,
+            auto_reload=True,
+        )
+        env.filters["breaks"] = _breaks
+        env.filters["css_colour"] = _css_colour
+        env.tests["paragraph"] = lambda block: isinstance(block, markup.Paragraph)
+        env.tests["list_block"] = lambda block: isinstance(block, markup.List)
+        env.tests["quote"] = lambda block: isinstance(block, markup.Quote)
+        _environments[templates] = env
+    return env
+
+
+def _breaks(text: str) -> Markup:
+    """Escaped text whose line breaks (a Markdown hard break) become <br>."""
+    return Markup("<br>").join(escape(part) for part in str(text).split("\n"))
+
+
+def _css_colour(value: str) -> Markup:
+    # The model already insists on #RRGGBB; this keeps anything else out of the <style>.
+    return Markup(value) if re.fullmatch(r"#[0-9A-Fa-f]{6}", str(value)) else Markup("#000000")
+
+
+# --- drawing -------------------------------------------------------------------------
+
+
+def _draw(html: str, letter: view.Letter, project: Project, roots: tuple[Path, ...]) -> bytes:
+    import weasyprint
+
+    fetcher = _fetcher(roots)
+    base_url = project.templates.resolve().as_uri() + "/"
+    errors: list[str] = []
+    handler = _Collect(errors)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        stylesheet = _stylesheet(project.templates, fetcher, base_url)
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        pdf = document.write_pdf(stylesheets=[stylesheet], font_config=_font_config(), pdf_variant=VARIANT)
+    except _Fatal as exc:
+        raise RespgenError(_blocked_problem(exc.blocked, letter, project, base_url)) from None
+    finally:
+        logger.removeHandler(handler)
+    if errors:
+        raise RespgenError(
+            [
+                Problem(
+                    f"the PDF could not be drawn properly: {message}",
+                    file=project.templates / TEMPLATE,
+                    hint="The PDF was not written. Fix the template or the office file, then build again.",
+                )
+                for message in errors
+            ]
+        )
+    return pdf
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's error messages: it logs them and goes on writing a PDF that claims conformance."""
+
+    def __init__(self, into: list[str]):
+        super().__init__(level=logging.ERROR)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage())
+
+
+def _font_config():
+    if not _fonts:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _fonts.append(FontConfiguration())
+    return _fonts[0]
+
+
+def _stylesheet(templates: Path, fetcher, base_url: str):
+    import weasyprint
+
+    path = templates / STYLESHEET
+    try:
+        stat = path.stat()
+    except OSError:
+        raise RespgenError(
+            f"there is no PDF stylesheet {STYLESHEET} in templates/",
+            file=templates,
+            hint="Copy response.html and response.css from the respgen examples into templates/.",
+        ) from None
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, fetcher.roots)
+    css = _stylesheets.get(key)
+    if css is None:
+        text = path.read_text(encoding="utf-8")
+        css = weasyprint.CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=_font_config())
+        _stylesheets.clear()  # an edited stylesheet replaces the old one
+        _stylesheets[key] = css
+    return css
+
+
+# --- the safe fetcher ----------------------------------------------------------------
+
+
+class _Fatal(BaseException):
+    """Raised inside WeasyPrint to stop drawing; BaseException so WeasyPrint does not swallow it."""
+
+    def __init__(self, blocked: _Blocked):
+        super().__init__(blocked.url)
+        self.blocked = blocked
+
+
+_fetcher_cache: dict[tuple[Path, ...], object] = {}
+
+
+def _fetcher(roots: tuple[Path, ...]):
+    fetcher = _fetcher_cache.get(roots)
+    if fetcher is None:
+        fetcher = _make_fetcher(roots)
+        _fetcher_cache[roots] = fetcher
+    return fetcher
+
+
+def _make_fetcher(roots: tuple[Path, ...]):
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class Fatal(_Fatal, FatalURLFetchingError):
+        pass
+
+    class SafeFetcher(URLFetcher):
+        """Loads data: URLs and files under ``roots``; anything else stops the build."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True, timeout=1)
+            self.roots = roots
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise Fatal(_Blocked(url, "respgen never fetches anything from the network"))
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                raise Fatal(_Blocked(url, "respgen never reads files from other machines"))
+            try:
+                path = Path(unquote(parts.path)).resolve()
+            except (OSError, RuntimeError):
+                raise Fatal(_Blocked(url, "the file cannot be found")) from None
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise Fatal(
+                    _Blocked(url, "it is outside templates/ and the response's folder, the only places respgen reads")
+                )
+            try:
+                body = path.read_bytes() if path.is_file() else None
+            except OSError:
+                body = None
+            if body is None:
+                raise Fatal(_Blocked(url, "the file cannot be found or read"))
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), body, {"Content-Type": kind})
+
+    return SafeFetcher()
+
+
+def _blocked_problem(blocked: _Blocked, letter: view.Letter, project: Project, base_url: str) -> Problem:
+    """Name the reference as the officer wrote it, and the file it was written in."""
+    for key, picture in (("logo", letter.logo), ("signature", letter.signature)):
+        if picture is not None and picture.ref and urljoin(base_url, picture.ref) == blocked.url:
+            return Problem(
+                f"the {key} file {picture.ref!r} cannot be used: {blocked.reason}",
+                file=project.office_file,
+                hint=f"Put the picture in templates/ and write just its file name after '{key}: file:'.",
+            )
+    return Problem(
+        f"the PDF refers to {blocked.url!r}, which cannot be used: {blocked.reason}",
+        file=project.templates / TEMPLATE,
+        hint="Refer only to files in templates/ (or data: URLs) in the template and the stylesheet.",
+    )

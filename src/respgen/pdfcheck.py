@@ -1,0 +1,293 @@
+"""The PDF/UA-1 and PDF/A-3 rules that can be checked here, with pikepdf.
+
+This is not a full validator (veraPDF is the reference one); it checks the
+machine-checkable rules that matter most for a screen reader and the archive,
+and each rule is tested against a PDF that breaks it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+from lxml import etree
+from pikepdf import Array, Dictionary, Name
+
+from . import pdftree
+from .errors import Problem
+
+_NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+}
+_TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+_HEADINGS = {f"/H{n}": n for n in range(1, 7)}
+# Table cells may be empty (a response not yet written); every other element must hold something.
+_MAY_BE_EMPTY = {"/TD"}
+
+
+def check_pdf(path: Path) -> list[Problem]:
+    """Every rule the PDF at ``path`` breaks (empty when it passes)."""
+    path = Path(path)
+    try:
+        pdf = pikepdf.open(path)
+    except (pikepdf.PdfError, OSError) as exc:
+        return [Problem(f"this is not a PDF that can be read ({exc})", file=path)]
+    with pdf:
+        checker = _Checker(pdf, path)
+        checker.run()
+        return checker.problems
+
+
+class _Checker:
+    def __init__(self, pdf: pikepdf.Pdf, path: Path):
+        self.pdf = pdf
+        self.path = path
+        self.problems: list[Problem] = []
+        self.page_numbers = {pdftree.page_key(p.obj): n for n, p in enumerate(pdf.pages, start=1)}
+
+    def fail(self, message: str, page: int | None = None, hint: str | None = None) -> None:
+        where = f"page {page}: " if page else ""
+        self.problems.append(Problem(where + message, file=self.path, hint=hint))
+
+    def run(self) -> None:
+        tagged = self.check_tagged()
+        self.check_language()
+        self.check_title()
+        self.check_identification()
+        self.check_fonts()
+        self.check_outline()
+        self.check_attachments()
+        if tagged:
+            self.check_marked_content()
+            self.check_elements()
+
+    # --- document level ---
+
+    def check_tagged(self) -> bool:
+        root = self.pdf.Root
+        mark_info = root.get("/MarkInfo")
+        if not (isinstance(mark_info, Dictionary) and bool(mark_info.get("/Marked", False))):
+            self.fail("the PDF is not tagged (/MarkInfo /Marked is not true)", hint="A screen reader cannot follow it.")
+        if "/StructTreeRoot" not in root or not pdftree.roots(self.pdf):
+            self.fail("the PDF has no structure tree (no tags)", hint="A screen reader cannot follow it.")
+            return False
+        return True
+
+    def check_language(self) -> None:
+        lang = self.pdf.Root.get("/Lang")
+        if lang is None or not str(lang).strip():
+            self.fail("the PDF does not say its language (/Lang)", hint="A screen reader needs it to pronounce the text.")
+
+    def xmp(self):
+        stream = self.pdf.Root.get("/Metadata")
+        if stream is None:
+            return None
+        data = stream.read_bytes()
+        try:
+            start, end = data.index(b"<x:xmpmeta"), data.rindex(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+            return etree.fromstring(data[start:end])
+        except (ValueError, etree.XMLSyntaxError):
+            return None
+
+    def check_title(self) -> None:
+        meta = self.xmp()
+        titles = meta.findall(".//dc:title//rdf:li", _NS) if meta is not None else []
+        if not any((t.text or "").strip() for t in titles):
+            self.fail("the PDF has no title in its XMP metadata (dc:title)")
+        prefs = self.pdf.Root.get("/ViewerPreferences")
+        if not (isinstance(prefs, Dictionary) and bool(prefs.get("/DisplayDocTitle", False))):
+            self.fail("the PDF does not ask viewers to show its title (/DisplayDocTitle)")
+
+    def check_identification(self) -> None:
+        meta = self.xmp()
+        if meta is None:
+            self.fail("the PDF has no readable XMP metadata, so it claims neither PDF/A nor PDF/UA")
+            return
+        rdf = meta.find("rdf:RDF", _NS)
+        packets = meta.findall("rdf:RDF", _NS)
+        if rdf is None or len(packets) != 1:
+            self.fail("the XMP metadata must hold exactly one rdf:RDF block")
+            return
+
+        def value(ns: str, name: str) -> str | None:
+            for description in rdf.findall("rdf:Description", _NS):
+                attribute = description.get(f"{{{_NS[ns]}}}{name}")
+                if attribute is not None:
+                    return attribute.strip()
+                element = description.find(f"{ns}:{name}", _NS)
+                if element is not None:
+                    return (element.text or "").strip()
+            return None
+
+        if value("pdfuaid", "part") != "1":
+            self.fail("the PDF does not declare PDF/UA-1 (pdfuaid:part=1 in its XMP metadata)")
+        elif "http://www.aiim.org/pdfua/ns/id/" not in etree.tostring(rdf).decode():
+            self.fail("the pdfuaid schema is not declared")
+        if value("pdfaid", "part") != "3" or (value("pdfaid", "conformance") or "").upper() != "A":
+            self.fail("the PDF does not declare PDF/A-3a (pdfaid:part=3, conformance A)")
+        if value("pdfuaid", "part") == "1" and b"pdfaExtension" not in etree.tostring(rdf):
+            self.fail("pdfuaid is used without the PDF/A extension schema that declares it")
+
+    def check_outline(self) -> None:
+        outlines = self.pdf.Root.get("/Outlines")
+        if not (isinstance(outlines, Dictionary) and outlines.get("/First") is not None):
+            self.fail("the PDF has no bookmarks (outline)", hint="Readers use them to move between sections.")
+
+    def check_fonts(self) -> None:
+        seen: set = set()
+        for number, page in enumerate(self.pdf.pages, start=1):
+            for name, font in self._fonts(page.obj.get("/Resources"), set()):
+                key = font.objgen
+                if key in seen:
+                    continue
+                seen.add(key)
+                base = str(font.get("/BaseFont", name))
+                if font.get("/Subtype") == Name.Type3:
+                    continue
+                descriptor_font = font
+                if font.get("/Subtype") == Name.Type0:
+                    descendants = font.get("/DescendantFonts")
+                    descriptor_font = descendants[0] if descendants else font
+                descriptor = descriptor_font.get("/FontDescriptor")
+                embedded = isinstance(descriptor, Dictionary) and any(
+                    k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+                if not embedded:
+                    self.fail(f"the font {base} is not embedded", page=number)
+                if "/ToUnicode" not in font:
+                    self.fail(f"the font {base} has no ToUnicode map, so its text cannot be read out", page=number)
+
+    def _fonts(self, resources, visited: set):
+        if not isinstance(resources, Dictionary):
+            return
+        fonts = resources.get("/Font")
+        if isinstance(fonts, Dictionary):
+            for name in fonts.keys():
+                yield name, fonts[name]
+        xobjects = resources.get("/XObject")
+        if isinstance(xobjects, Dictionary):
+            for name in xobjects.keys():
+                xobject = xobjects[name]
+                if xobject.get("/Subtype") == Name.Form and xobject.objgen not in visited:
+                    visited.add(xobject.objgen)
+                    yield from self._fonts(xobject.get("/Resources"), visited)
+
+    def check_attachments(self) -> None:
+        names = self.pdf.Root.get("/Names")
+        files = names.get("/EmbeddedFiles") if isinstance(names, Dictionary) else None
+        if not isinstance(files, Dictionary):
+            return
+        associated = {spec.objgen for spec in self.pdf.Root.get("/AF", Array()) if isinstance(spec, Dictionary)}
+        entries = files.get("/Names", Array())
+        for i in range(1, len(entries), 2):
+            spec = entries[i]
+            label = str(entries[i - 1])
+            if "/AFRelationship" not in spec:
+                self.fail(f"the embedded file {label!r} has no /AFRelationship (PDF/A-3)")
+            if spec.objgen not in associated:
+                self.fail(f"the embedded file {label!r} is not listed in the document's /AF (PDF/A-3)")
+            stream = spec.get("/EF", Dictionary()).get("/F")
+            if stream is None or "/Subtype" not in stream:
+                self.fail(f"the embedded file {label!r} has no MIME type (PDF/A-3)")
+            elif "/ModDate" not in stream.get("/Params", Dictionary()):
+                self.fail(f"the embedded file {label!r} has no modification date (PDF/A-3)")
+
+    # --- tags ---
+
+    def check_marked_content(self) -> None:
+        reached = pdftree.reachable_content(self.pdf)
+        for number, page in enumerate(self.pdf.pages, start=1):
+            key = pdftree.page_key(page.obj)
+            instructions = pikepdf.parse_content_stream(page)
+            orphans = [
+                m.mcid
+                for m in pdftree.marks(page, instructions)
+                if m.mcid is not None and m.artifact_depth == 0 and (key, m.mcid) not in reached
+            ]
+            if orphans:
+                self.fail(
+                    f"{len(orphans)} tagged piece(s) of content are neither in the structure tree nor marked as"
+                    f" artifacts (MCID {', '.join(map(str, orphans[:5]))}{'…' if len(orphans) > 5 else ''})",
+                    page=number,
+                )
+            depth = 0
+            untagged = 0
+            for operands, operator in instructions:
+                op = str(operator)
+                if op in ("BDC", "BMC"):
+                    depth += 1
+                elif op == "EMC":
+                    depth = max(0, depth - 1)
+                elif depth == 0 and (op in _TEXT_OPERATORS or op == "Do"):
+                    untagged += 1
+            if untagged:
+                self.fail(f"{untagged} piece(s) of text or images are neither tagged nor marked as artifacts", page=number)
+
+    def check_elements(self) -> None:
+        previous_level = 0
+        empty: dict[str, list[int | None]] = {}
+        for element, parent, _depth in pdftree.walk(self.pdf):
+            tag = str(element.S)
+            page = self._page_of(element)
+            if tag == "/Figure":
+                alt = element.get("/Alt")
+                if alt is None or not str(alt).strip():
+                    self.fail("a Figure (picture) has no alternative text (/Alt)", page=page)
+            elif tag == "/Table":
+                self._check_table(element, page)
+            elif tag in _HEADINGS:
+                level = _HEADINGS[tag]
+                if previous_level == 0 and level != 1:
+                    self.fail(f"the first heading is H{level}; it must be H1", page=page)
+                elif previous_level and level > previous_level + 1:
+                    self.fail(f"heading H{level} follows H{previous_level}, skipping a level", page=page)
+                previous_level = level
+            if tag not in _MAY_BE_EMPTY and not _holds_something(element):
+                empty.setdefault(tag[1:], []).append(page)
+        for tag, pages in empty.items():
+            self.fail(f"{len(pages)} empty {tag} structure element(s) hold no content", page=pages[0])
+
+    def _check_table(self, table, page: int | None) -> None:
+        headers = [e for e in _descendants(table) if e.S == Name.TH]
+        if not headers:
+            self.fail("a Table has no header cells (TH)", page=page)
+        missing = [h for h in headers if not _scope(h)]
+        if missing:
+            self.fail(f"{len(missing)} table header cell(s) have no /Scope", page=page)
+
+    def _page_of(self, element) -> int | None:
+        page = element.get("/Pg")
+        if page is not None:
+            return self.page_numbers.get(pdftree.page_key(page))
+        for child in pdftree.child_elements(element):
+            found = self._page_of(child)
+            if found:
+                return found
+        return None
+
+
+def _descendants(element):
+    for child in pdftree.child_elements(element):
+        yield child
+        yield from _descendants(child)
+
+
+def _scope(cell) -> bool:
+    attributes = cell.get("/A")
+    items = list(attributes) if isinstance(attributes, Array) else [attributes]
+    return any(isinstance(a, Dictionary) and a.get("/O") == Name.Table and "/Scope" in a for a in items)
+
+
+def _holds_something(element) -> bool:
+    for kid in pdftree.kids(element):
+        if isinstance(kid, int):
+            return True
+        if isinstance(kid, Dictionary):
+            if kid.get("/Type") in (Name.MCR, Name.OBJR):
+                return True
+            if pdftree.is_element(kid) and _holds_something(kid):
+                return True
+    return False

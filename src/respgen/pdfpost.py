@@ -1,0 +1,372 @@
+"""Finish WeasyPrint's PDF/A-3a file: PDF/UA-1, repaired tags, the embedded source.
+
+WeasyPrint 70 writes PDF/A or PDF/UA, never both, and gets some tagging wrong:
+the running header and footer are tagged content that no structure element
+reaches; header cells have no /Scope; a table that runs over a page break
+becomes one Table per page, with the header row tagged again on each page.
+Here, with pikepdf:
+
+- table fragments are merged back into one Table (repeated header rows
+  become pagination artifacts, a row split over a page joins its first half);
+- marked content that the structure tree does not reach (the running header
+  and footer) becomes ``/Artifact /Pagination``;
+- every TH gets ``/Scope`` and the tree an ``/IDTree`` for the cells' /Headers;
+- the XMP gains ``pdfuaid:part=1`` and the extension schema PDF/A asks for;
+- the response file is embedded as a PDF/A-3 associated file (``/Source``);
+- the file is saved deterministically: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import pikepdf
+from lxml import etree
+from pikepdf import Array, Dictionary, Name, String
+
+from . import pdftree
+from .source import ResponseSource
+from .view import Letter
+
+SOURCE_MIME = "application/yaml"
+SOURCE_DESCRIPTION = "The response file this PDF was made from (YAML)"
+
+
+def finish(pdf_bytes: bytes, letter: Letter, source: ResponseSource) -> bytes:
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        merge_table_fragments(pdf)
+        prune_empty_elements(pdf)
+        artifact_unreached_content(pdf)
+        add_header_scope(pdf)
+        add_id_tree(pdf)
+        declare_pdfua(pdf)
+        embed_source(pdf, Path(source.path).name, Path(source.path).read_bytes(), letter.date)
+        out = io.BytesIO()
+        pdf.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            fix_metadata_version=False,
+        )
+        return out.getvalue()
+
+
+# --- table fragments -----------------------------------------------------------------
+
+
+def merge_table_fragments(pdf: pikepdf.Pdf) -> None:
+    """Join the Tables WeasyPrint makes of one table that crosses pages."""
+    for element, _parent, _depth in list(pdftree.walk(pdf)):
+        siblings = pdftree.kids(element)
+        if sum(1 for k in siblings if pdftree.is_element(k) and k.S == Name.Table) < 2:
+            continue
+        merged: list = []
+        for kid in siblings:
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and pdftree.is_element(kid)
+                and kid.S == Name.Table
+                and pdftree.is_element(previous)
+                and previous.S == Name.Table
+            ):
+                _absorb(pdf, previous, kid)
+                continue
+            merged.append(kid)
+        if len(merged) != len(siblings):
+            pdftree.set_kids(element, merged)
+
+
+def _part(table, tag: Name):
+    for kid in pdftree.child_elements(table):
+        if kid.S == tag:
+            return kid
+    return None
+
+
+def _header_ids(thead) -> list[str]:
+    ids: list[str] = []
+    for row in pdftree.child_elements(thead) if thead is not None else []:
+        for cell in pdftree.child_elements(row):
+            if cell.S == Name.TH and "/ID" in cell:
+                ids.append(str(cell.ID))
+    return ids
+
+
+def _absorb(pdf: pikepdf.Pdf, table, fragment) -> None:
+    """Move ``fragment``'s caption (if ``table`` lacks one), header and rows into ``table``."""
+    head, extra_head = _part(table, Name.THead), _part(fragment, Name.THead)
+    if head is None and extra_head is not None:
+        _adopt(table, extra_head, before_body=True)
+        head, extra_head = extra_head, None
+    if _part(table, Name.Caption) is None and (caption := _part(fragment, Name.Caption)) is not None:
+        caption.P = table
+        pdftree.set_kids(table, [caption, *pdftree.kids(table)])
+    # The repeated header row is left out of the tree; its marked content becomes an artifact.
+    rename = dict(zip(_header_ids(extra_head), _header_ids(head)))
+    body, extra_body = _part(table, Name.TBody), _part(fragment, Name.TBody)
+    if extra_body is None:
+        return
+    if body is None:
+        _adopt(table, extra_body, before_body=False)
+        _rename_headers(extra_body, rename)
+        return
+    rows = pdftree.child_elements(extra_body)
+    existing = pdftree.child_elements(body)
+    if rows and existing and _is_continuation(rows[0]):
+        _join_rows(pdf, existing[-1], rows.pop(0))
+    for row in rows:
+        row.P = body
+    _rename_headers(extra_body, rename)
+    pdftree.set_kids(body, [*pdftree.kids(body), *rows])
+
+
+def _adopt(table, part, before_body: bool) -> None:
+    part.P = table
+    items = pdftree.kids(table)
+    if before_body:
+        index = next((i for i, k in enumerate(items) if pdftree.is_element(k) and k.S in (Name.TBody, Name.TFoot)), len(items))
+        items.insert(index, part)
+    else:
+        items.append(part)
+    pdftree.set_kids(table, items)
+
+
+def _rename_headers(body, rename: dict[str, str]) -> None:
+    if not rename:
+        return
+    for row in pdftree.child_elements(body):
+        for cell in pdftree.child_elements(row):
+            attributes = cell.get("/A")
+            if isinstance(attributes, Dictionary) and "/Headers" in attributes:
+                attributes.Headers = Array([String(rename.get(str(h), str(h))) for h in attributes.Headers])
+
+
+def _has_content(element) -> bool:
+    if any(True for _ in pdftree.marked_content(element)):
+        return True
+    return any(_has_content(k) for k in pdftree.child_elements(element))
+
+
+def _is_continuation(row) -> bool:
+    """A row split by a page break: its first cell (the reference, never empty) is empty on the new page."""
+    cells = pdftree.child_elements(row)
+    return bool(cells) and cells[0].S == Name.TD and not _has_content(cells[0])
+
+
+def _join_rows(pdf: pikepdf.Pdf, row, rest) -> None:
+    """Append each cell of ``rest`` to the matching cell of ``row``."""
+    for cell, more in zip(pdftree.child_elements(row), pdftree.child_elements(rest)):
+        page = more.get("/Pg")
+        moved = []
+        for k in pdftree.kids(more):
+            if isinstance(k, int):
+                # A bare MCID belongs to its element's page; name the page now it moves.
+                moved.append(Dictionary(Type=Name.MCR, Pg=page, MCID=k))
+            else:
+                if pdftree.is_element(k):
+                    k.P = cell
+                moved.append(k)
+        pdftree.set_kids(cell, [*pdftree.kids(cell), *moved])
+        _repoint_parent_tree(pdf, cell, moved, page)
+
+
+def _repoint_parent_tree(pdf: pikepdf.Pdf, cell, moved: list, page) -> None:
+    """The ParentTree entries of moved marked content must name their new parent."""
+    if page is None:
+        return
+    parents = pdftree.parent_tree(pdf)
+    index = page.get("/StructParents")
+    entries = parents.get(int(index)) if index is not None else None
+    if not isinstance(entries, Array):
+        return
+    for k in moved:
+        if isinstance(k, Dictionary) and k.get("/Type") == Name.MCR:
+            mcid = int(k.MCID)
+            if mcid < len(entries):
+                entries[mcid] = cell
+
+
+# Table cells and rows keep the table's grid even when a cell is empty.
+_KEEP_WHEN_EMPTY = {Name.TD, Name.TH, Name.TR}
+
+
+def prune_empty_elements(pdf: pikepdf.Pdf) -> None:
+    """Drop elements that hold nothing (each <br> becomes two empty NonStruct elements)."""
+    for element, _parent, _depth in reversed(list(pdftree.walk(pdf))):
+        items = pdftree.kids(element)
+        kept = [k for k in items if not (pdftree.is_element(k) and k.S not in _KEEP_WHEN_EMPTY and _is_empty(k))]
+        if len(kept) != len(items):
+            pdftree.set_kids(element, kept)
+
+
+def _is_empty(element) -> bool:
+    for k in pdftree.kids(element):
+        if isinstance(k, int):
+            return False
+        if isinstance(k, Dictionary) and (k.get("/Type") in (Name.MCR, Name.OBJR) or not _is_empty(k)):
+            return False
+    return True
+
+
+# --- artifacts -----------------------------------------------------------------------
+
+
+def artifact_unreached_content(pdf: pikepdf.Pdf) -> None:
+    """Turn marked content that no structure element reaches into pagination artifacts."""
+    reached = pdftree.reachable_content(pdf)
+    parents = pdftree.parent_tree(pdf)
+    for page in pdf.pages:
+        key = pdftree.page_key(page.obj)
+        instructions = pikepdf.parse_content_stream(page)
+        changed: list[int] = []
+        for mark in pdftree.marks(page, instructions):
+            if mark.mcid is not None and (key, mark.mcid) not in reached:
+                instructions[mark.index] = pikepdf.ContentStreamInstruction(
+                    [Name.Artifact, Dictionary(Type=Name.Pagination)], pikepdf.Operator("BDC")
+                )
+                changed.append(mark.mcid)
+        if not changed:
+            continue
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        index = page.obj.get("/StructParents")
+        entries = parents.get(int(index)) if index is not None else None
+        if isinstance(entries, Array):
+            for mcid in changed:
+                if mcid < len(entries):
+                    entries[mcid] = None
+
+
+# --- table headers and IDs -----------------------------------------------------------
+
+
+def add_header_scope(pdf: pikepdf.Pdf) -> None:
+    """Give every TH a /Scope: Column in the table's header rows, Row elsewhere."""
+    for element, parent, _depth in pdftree.walk(pdf):
+        if element.S != Name.TH:
+            continue
+        in_head = parent is not None and parent.get("/P") is not None and parent.P.get("/S") == Name.THead
+        scope = Name.Column if in_head else Name.Row
+        attributes = element.get("/A")
+        if isinstance(attributes, Array):
+            table_attrs = [a for a in attributes if isinstance(a, Dictionary) and a.get("/O") == Name.Table]
+            if table_attrs:
+                if "/Scope" not in table_attrs[0]:
+                    table_attrs[0].Scope = scope
+            else:
+                attributes.append(Dictionary(O=Name.Table, Scope=scope))
+        elif isinstance(attributes, Dictionary) and attributes.get("/O") == Name.Table:
+            if "/Scope" not in attributes:
+                attributes.Scope = scope
+        elif isinstance(attributes, Dictionary):
+            element.A = Array([attributes, Dictionary(O=Name.Table, Scope=scope)])
+        else:
+            element.A = Dictionary(O=Name.Table, Scope=scope)
+
+
+def add_id_tree(pdf: pikepdf.Pdf) -> None:
+    """List every element /ID in the tree's /IDTree, so that a cell's /Headers can be followed."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    found: dict[str, object] = {}
+    for element, _parent, _depth in pdftree.walk(pdf):
+        if "/ID" in element:
+            found.setdefault(bytes(element.ID).decode("latin-1"), element)
+    if not found:
+        return
+    names = Array()
+    for key in sorted(found):
+        names.append(String(key.encode("latin-1")))
+        names.append(found[key])
+    tree.IDTree = Dictionary(Names=names)
+
+
+# --- metadata --------------------------------------------------------------------------
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_NS = {
+    "rdf": _RDF,
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+
+_UA_DESCRIPTIONS = f"""<rdf:RDF xmlns:rdf="{_RDF}">
+<rdf:Description rdf:about="" xmlns:pdfaExtension="{_NS['pdfaExtension']}" xmlns:pdfaSchema="{_NS['pdfaSchema']}" xmlns:pdfaProperty="{_NS['pdfaProperty']}">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:namespaceURI>{_NS['pdfuaid']}</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="{_NS['pdfuaid']}"><pdfuaid:part>1</pdfuaid:part></rdf:Description>
+</rdf:RDF>""".encode()
+
+
+def declare_pdfua(pdf: pikepdf.Pdf) -> None:
+    """Add the PDF/UA-1 identification to the one XMP packet WeasyPrint wrote."""
+    stream = pdf.Root.Metadata
+    data = stream.read_bytes()
+    start, end = data.index(b"<x:xmpmeta"), data.rindex(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+    meta = etree.fromstring(data[start:end])
+    rdf = meta.find(f"{{{_RDF}}}RDF")
+    existing = rdf.findall(f".//{{{_NS['pdfuaid']}}}part") + [
+        d for d in rdf if d.get(f"{{{_NS['pdfuaid']}}}part") is not None
+    ]
+    if not existing:
+        for description in etree.fromstring(_UA_DESCRIPTIONS):
+            rdf.append(description)
+    body = etree.tostring(meta, encoding="utf-8")
+    packet = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n' + body + b'\n<?xpacket end="r"?>'
+    pdf.Root.Metadata = pdf.make_stream(packet, Type=Name.Metadata, Subtype=Name.XML)
+
+
+# --- the embedded source -----------------------------------------------------------------
+
+
+def pdf_date(day: dt.date) -> str:
+    return f"D:{day:%Y%m%d}000000Z"
+
+
+def embed_source(pdf: pikepdf.Pdf, name: str, data: bytes, day: dt.date) -> None:
+    """Attach the response file as a PDF/A-3 associated file with relationship /Source."""
+    when = String(pdf_date(day))
+    embedded = pdf.make_stream(
+        data,
+        Type=Name.EmbeddedFile,
+        Subtype=Name("/" + SOURCE_MIME),
+        Params=Dictionary(
+            Size=len(data),
+            CreationDate=when,
+            ModDate=when,
+            CheckSum=String(hashlib.md5(data).digest()),
+        ),
+    )
+    spec = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Filespec,
+            F=String(name),
+            UF=String(name),
+            Desc=String(SOURCE_DESCRIPTION),
+            AFRelationship=Name.Source,
+            EF=Dictionary(F=embedded, UF=embedded),
+        )
+    )
+    names = pdf.Root.get("/Names")
+    if names is None:
+        pdf.Root.Names = names = Dictionary()
+    names.EmbeddedFiles = Dictionary(Names=Array([String(name), spec]))
+    associated = pdf.Root.get("/AF")
+    pdf.Root.AF = Array([*(associated or []), spec])

@@ -1,0 +1,130 @@
+"""Reading a tagged PDF's structure tree and marked content with pikepdf.
+
+Shared by the post-processing (which repairs the tree) and the checks (which
+judge it), so both see the tree the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+
+def is_element(obj) -> bool:
+    """A structure element (not a marked-content or object reference)."""
+    return isinstance(obj, Dictionary) and "/S" in obj and obj.get("/Type") not in (Name.MCR, Name.OBJR)
+
+
+def kids(element) -> list:
+    """The children of a structure element as a list (``/K`` may be one object or an array)."""
+    k = element.get("/K")
+    if k is None:
+        return []
+    if isinstance(k, Array):
+        return list(k)
+    return [k]
+
+
+def set_kids(element, items: list) -> None:
+    element.K = Array(items)
+
+
+def child_elements(element) -> list:
+    return [k for k in kids(element) if is_element(k)]
+
+
+def roots(pdf: pikepdf.Pdf) -> list:
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return []
+    return [k for k in kids(tree) if is_element(k)]
+
+
+def walk(pdf: pikepdf.Pdf) -> Iterator[tuple[object, object | None, int]]:
+    """Every structure element reachable from the root: (element, parent, depth), document order."""
+    seen: set[tuple[int, int]] = set()
+    stack = [(e, None, 0) for e in reversed(roots(pdf))]
+    while stack:
+        element, parent, depth = stack.pop()
+        key = element.objgen
+        if key != (0, 0):
+            if key in seen:
+                continue
+            seen.add(key)
+        yield element, parent, depth
+        for child in reversed(child_elements(element)):
+            stack.append((child, element, depth + 1))
+
+
+def page_key(page_obj) -> tuple[int, int]:
+    return page_obj.objgen
+
+
+def marked_content(element) -> Iterator[tuple[tuple[int, int] | None, int]]:
+    """The (page, MCID) pairs an element holds directly."""
+    default_page = element.get("/Pg")
+    for k in kids(element):
+        if isinstance(k, int):
+            yield (page_key(default_page) if default_page is not None else None), int(k)
+        elif isinstance(k, Dictionary) and k.get("/Type") == Name.MCR:
+            page = k.get("/Pg", default_page)
+            yield (page_key(page) if page is not None else None), int(k.MCID)
+
+
+def reachable_content(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int] | None, int]]:
+    """Every (page, MCID) that some reachable structure element holds."""
+    found: set = set()
+    for element, _parent, _depth in walk(pdf):
+        found.update(marked_content(element))
+    return found
+
+
+@dataclass
+class Mark:
+    """One marked-content sequence opened in a page's content stream."""
+
+    tag: str
+    mcid: int | None
+    index: int  # position of the BDC/BMC operator in the parsed stream
+    artifact_depth: int  # how many enclosing sequences are artifacts
+
+
+def marks(page: pikepdf.Page, instructions=None) -> list[Mark]:
+    """Every marked-content sequence on ``page`` (its own content stream, not form XObjects)."""
+    if instructions is None:
+        instructions = pikepdf.parse_content_stream(page)
+    found: list[Mark] = []
+    stack: list[bool] = []
+    for index, (operands, operator) in enumerate(instructions):
+        op = str(operator)
+        if op in ("BDC", "BMC"):
+            tag = str(operands[0]) if operands else ""
+            mcid = None
+            if op == "BDC" and len(operands) > 1 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]:
+                mcid = int(operands[1].MCID)
+            found.append(Mark(tag, mcid, index, sum(stack)))
+            stack.append(tag == "/Artifact")
+        elif op == "EMC" and stack:
+            stack.pop()
+    return found
+
+
+def parent_tree(pdf: pikepdf.Pdf) -> dict[int, object]:
+    """The structure tree's ParentTree as a dict (flat ``/Nums`` or one level of ``/Kids``)."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    out: dict[int, object] = {}
+    if tree is None or "/ParentTree" not in tree:
+        return out
+    nodes = [tree.ParentTree]
+    while nodes:
+        node = nodes.pop()
+        nums = node.get("/Nums")
+        if nums is not None:
+            for i in range(0, len(nums) - 1, 2):
+                out[int(nums[i])] = nums[i + 1]
+        for kid in node.get("/Kids", []) or []:
+            nodes.append(kid)
+    return out
