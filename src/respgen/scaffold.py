@@ -28,7 +28,9 @@ def slug(title: str) -> str:
     'both-sides-of-the-coin'
     """
     head = title.split(":", 1)[0].strip() or title
-    ascii_text = unicodedata.normalize("NFKD", head).encode("ascii", "ignore").decode("ascii")
+    # Punctuation of any script separates words; accented letters keep their base letter.
+    spaced = re.sub(r"[\W_]+", " ", head)
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     text = ""
     for word in words:
@@ -72,6 +74,7 @@ def text(title: str, published: dt.date, kind: str | None, today: dt.date) -> st
 # *italic*, [link text](https://...) and "> " for a quotation.
 # After a '|', write the text on the lines below, indented by the same spaces.
 
+# The inspection report this responds to, as HMICFRS published it.
 inspection:
   title: {_quoted(title)}
   published: {published.isoformat()}          # the day HMICFRS published the report (YYYY-MM-DD)
@@ -100,7 +103,7 @@ recommendations:
       text: "{w}: the recommendation, as worded in the report.]"
       addressed_to: Chief constables  # who the report addresses it to
       applies: true                  # true if it falls to this force or this office, false if not
-      response: |
+      response: |                    # what has been or will be done, or why nothing will be
         {w}: the action taken or proposed, or why no action will be taken.]
       # owner: Detective Superintendent, Crime Command   # optional: who leads the action
       # due: {(due + dt.timedelta(days=365)).isoformat()}                            # optional: when it will be done (YYYY-MM-DD)
@@ -116,6 +119,7 @@ causes_of_concern:
   summary: "{w}: for example, The report identifies no causes of concern for the force.]"
   items: []
 
+# The comments themselves, shown after the tables and signed by the Commissioner.
 response:
   # The Commissioner's comments (required).
   commissioner: |

@@ -1,0 +1,106 @@
+"""`respgen new`: a draft with every section, explained, that reads and builds at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from respgen import rules, scaffold
+from respgen.cli import main
+from respgen.project import Project
+from respgen.source import read_response
+
+TITLE = "PEEL 2025–27: An inspection of Cumbria Constabulary & its “partners” <2026> {{ jinja }} 🚓"
+
+
+def run(folder: Path, *args: str):
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Both sides of the coin: An inspection of how the police ...", "both-sides-of-the-coin"),
+        ("An inspection of vetting, misconduct, and misogyny in the police service",
+         "an-inspection-of-vetting-misconduct-and-misogyny"),
+        ("Café & “Crème”: the rest", "cafe-creme"),
+        (": nothing before the colon", "nothing-before-the-colon"),
+        ("🚓 🚓", "response"),
+    ],
+)
+def test_slug(title, expected):
+    assert scaffold.slug(title) == expected
+    assert len(scaffold.slug(title)) <= scaffold.SLUG_LENGTH
+
+
+def test_new_writes_a_draft_with_every_section_today_and_the_deadline(project_dir):
+    path = scaffold.new(Project(project_dir), TITLE, dt.date(2026, 11, 20), "PEEL inspection", today=dt.date(2026, 11, 28))
+    assert path == project_dir / "responses" / "2026-11-20-peel-2025-27.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "DEADLINE: 14 January 2027" in text  # 20 November 2026 + 55 days
+    source = read_response(path)
+    response = source.response
+    assert response.inspection.title == TITLE  # quotes, <, &, {{ }} and emoji come back exactly
+    assert response.inspection.published == dt.date(2026, 11, 20)
+    assert response.inspection.type == "PEEL inspection"
+    assert response.status == "draft"
+    assert response.date == dt.date(2026, 11, 28)
+    # Every section is present and explained by a comment.
+    for key in ("key_findings", "recommendations", "areas_for_improvement", "causes_of_concern"):
+        assert getattr(response, key) is not None
+    assert response.response.chief_constable
+    for key in ("inspection:", "date:", "status:", "key_findings:", "recommendations:", "areas_for_improvement:",
+                "causes_of_concern:", "response:", "  commissioner:", "  chief_constable:", "      response:"):
+        line_no = next(i for i, line in enumerate(text.splitlines()) if line.startswith(key))
+        before = text.splitlines()[line_no - 1] if line_no else ""
+        line = text.splitlines()[line_no]
+        assert "#" in line or before.strip().startswith("#"), f"{key} has no explanation"
+    # A draft: the unwritten passages are one warning, not errors.
+    problems = rules.review(source)
+    assert problems and not any(p.is_error for p in problems)
+
+
+def test_new_without_a_type_leaves_it_to_write_and_a_final_with_it_is_refused(project_dir):
+    path = scaffold.new(Project(project_dir), "A report", dt.date(2026, 1, 1), today=dt.date(2026, 1, 2))
+    text = path.read_text(encoding="utf-8").replace("status: draft", "status: final")
+    path.write_text(text, encoding="utf-8")
+    errors = [p for p in rules.review(read_response(path)) if p.is_error]
+    assert any("inspection.type" in p.message for p in errors)
+    assert len(errors) >= 8  # every passage left to write is named, with its line
+    assert all(p.line for p in errors)
+
+
+def test_new_refuses_to_overwrite(project_dir):
+    first = run(project_dir, "new", "Both sides of the coin: again", "--published", "2020-01-10")
+    assert first.exit_code == 1
+    assert "responses/2020-01-10-both-sides-of-the-coin.yaml already exists" in first.output
+    assert "never overwrites" in first.output
+    # The example is untouched.
+    original = (Path(__file__).resolve().parent.parent / "responses" / "2020-01-10-both-sides-of-the-coin.yaml")
+    assert (project_dir / "responses" / original.name).read_bytes() == original.read_bytes()
+
+
+def test_new_cli_rejects_a_bad_date_plainly(project_dir):
+    result = run(project_dir, "new", "A report", "--published", "2026-02-30")
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output or "2026-02-30" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_new_cli_writes_the_file_and_says_where(project_dir):
+    result = run(project_dir, "new", "A thematic report: on things", "--published", "2026-11-20", "--type",
+                 "National thematic inspection", "--date", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    assert "wrote responses/2026-11-20-a-thematic-report.yaml" in result.output
+    response = read_response(project_dir / "responses" / "2026-11-20-a-thematic-report.yaml").response
+    assert response.date == dt.date(2026, 11, 25)
+    assert response.inspection.type == "National thematic inspection"

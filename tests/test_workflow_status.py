@@ -1,0 +1,119 @@
+"""`respgen status`: every response by deadline, days left, and an exit status for scheduled jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from respgen import scaffold, status
+from respgen.cli import main
+from respgen.project import Project
+
+
+def run(folder: Path, *args: str):
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def add_drafts(project_dir: Path) -> Project:
+    project = Project(project_dir)
+    # Deadlines: 14 January 2027 and 27 December 2026 (written in the other order on purpose).
+    scaffold.new(project, "Later report", dt.date(2026, 11, 20), "PEEL inspection", today=dt.date(2026, 11, 21))
+    scaffold.new(project, "Earlier report", dt.date(2026, 11, 2), "Thematic", today=dt.date(2026, 11, 3))
+    return project
+
+
+def test_rows_are_sorted_by_deadline_with_days_left(project_dir):
+    project = add_drafts(project_dir)
+    report = status.collect(project, dt.date(2026, 12, 30))
+    assert [row.deadline for row in report.rows] == sorted(row.deadline for row in report.rows)
+    by_title = {row.title: row for row in report.rows}
+    assert by_title["Earlier report"].deadline == dt.date(2026, 12, 27)
+    assert by_title["Earlier report"].timing == "overdue by 3 days"
+    assert by_title["Later report"].timing == "15 days left"
+    # The examples are final and were sent on time.
+    finals = [row for row in report.rows if row.status == "final"]
+    assert finals and all(row.timing == "sent on time" for row in finals)
+    assert [row.title for row in report.rows][-2:] == ["Earlier report", "Later report"]
+
+
+def test_exit_status_is_zero_until_a_draft_is_overdue(project_dir):
+    add_drafts(project_dir)
+    before = run(project_dir, "status", "--today", "2026-12-27")  # the earlier draft's last day
+    assert before.exit_code == 0, before.output
+    assert "due today" in before.output
+    after = run(project_dir, "status", "--today", "2026-12-28")
+    assert after.exit_code == 1
+    assert "overdue by 1 day" in after.output
+    assert "1 draft past the deadline" in after.output
+
+
+def test_table_lists_titles_dates_status_and_outputs(project_dir):
+    add_drafts(project_dir)
+    result = run(project_dir, "status", "--today", "2026-12-01")
+    lines = result.output.splitlines()
+    earlier = next(i for i, line in enumerate(lines) if "Earlier report" in line)
+    later = next(i for i, line in enumerate(lines) if "Later report" in line)
+    assert earlier < later
+    assert "2 Nov 2026" in lines[earlier] and "27 Dec 2026" in lines[earlier] and "26 days left" in lines[earlier]
+    assert "draft" in lines[earlier] and "not built" in lines[earlier]
+    assert "2026-11-02-earlier-report.yaml" in lines[earlier + 1]
+    assert "\x1b[" not in result.output  # no colour codes when the output is not a terminal
+
+
+def test_json_for_scripts(project_dir):
+    add_drafts(project_dir)
+    result = run(project_dir, "status", "--json", "--today", "2027-01-20")
+    assert result.exit_code == 1  # both drafts are overdue
+    data = json.loads(result.output)
+    assert data["today"] == "2027-01-20"
+    rows = data["responses"]
+    assert [r["deadline"] for r in rows] == sorted(r["deadline"] for r in rows)
+    later = next(r for r in rows if r["title"] == "Later report")
+    assert later == {
+        "file": "responses/2026-11-20-later-report.yaml",
+        "title": "Later report",
+        "published": "2026-11-20",
+        "deadline": "2027-01-14",
+        "days_left": -6,
+        "status": "draft",
+        "date": "2026-11-21",
+        "outputs": "not built",
+        "overdue": True,
+        "timing": "overdue by 6 days",
+    }
+
+
+def test_a_broken_response_is_reported_and_the_others_still_listed(project_dir):
+    add_drafts(project_dir)
+    (project_dir / "responses" / "broken.yaml").write_text("inspection: [\n", encoding="utf-8")
+    result = run(project_dir, "status", "--today", "2026-11-25")
+    assert result.exit_code == 1
+    assert "broken.yaml:" in result.output and "YAML syntax error" in result.output
+    assert "Later report" in result.output and "Earlier report" in result.output
+
+
+def test_outputs_state_follows_the_response(project_dir):
+    project = Project(project_dir)
+    path = project.response_files()[0]
+    assert status.outputs_state(project, path) == status.NOT_BUILT
+    # Documents that respgen did not record as built from this file are not up to date.
+    for output in project.outputs_for(path).values():
+        output.write_bytes(b"not a real document")
+    assert status.outputs_state(project, path) == status.OUT_OF_DATE
+
+
+def test_shorten_keeps_whole_words():
+    text = "Both sides of the coin: An inspection of how the police and National Crime Agency consider"
+    short = status.shorten(text, 30)
+    assert len(short) <= 30 and short.endswith("…")
+    assert text.startswith(short[:-1])
+    assert status.shorten("Short title") == "Short title"
