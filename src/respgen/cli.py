@@ -158,6 +158,26 @@ def check(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+@main.command("check-template")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def check_template(path: Path | None) -> None:
+    """Check the Word template after it has been edited in Word.
+
+    PATH defaults to templates/response.docx. Reports tags that Word has
+    split or broken (with the paragraph they are in), names respgen does not
+    supply, and missing styles. The exit status is non-zero if any.
+    """
+    from .wordcheck import check_template as check
+
+    path = path or _project().templates / "response.docx"
+    problems = check(path)
+    for problem in problems:
+        _say(problem)
+    if any(p.is_error for p in problems):
+        sys.exit(1)
+    click.echo(f"{_shown(path)}: the template is ready to use")
+
+
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -238,6 +258,30 @@ def email(file: Path, draft: bool) -> None:
 
     path = write(_project(), file, draft=draft)
     click.echo(f"wrote {_shown(path)}")
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "-o", "--output", "target", type=click.Path(path_type=Path, allow_dash=True), metavar="PATH",
+    help="Where to write it: a file name or a folder ('-' for standard output). Default: the current folder.",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it already exists.")
+def extract(pdf: Path, target: Path | None, force: bool) -> None:
+    """Get back the response file a PDF was made from.
+
+    Every PDF respgen makes carries its response file inside it, so the
+    archived PDF is enough to build the response again. An existing file is
+    never replaced unless --force is given.
+    """
+    from .extract import embedded_source, write_out
+
+    embedded = embedded_source(pdf)
+    if target is not None and str(target) == "-":
+        click.get_binary_stream("stdout").write(embedded.data)
+        return
+    written = write_out(embedded, target, overwrite=force)
+    click.echo(f"wrote {_shown(written)}", err=False)
 
 
 def _project() -> Project:
