@@ -58,19 +58,32 @@ def template_path(project: Project) -> Path:
 
 def render(letter: view.Letter, project: Project) -> bytes:
     """The Word document for ``letter``, as bytes; the same letter always gives the same bytes."""
+    return render_with(template_path(project), letter, office_file=project.office_file)
+
+
+def render_with(template: Path, letter: view.Letter, *, jinja_env=None, office_file: Path | None = None) -> bytes:
+    """Fill ``template`` with ``letter``; ``jinja_env`` lets a check use a stricter environment."""
     from docxtpl import DocxTemplate
 
-    path = template_path(project)
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
-    tpl.init_docx()
-    writer = wordxml.Writer(tpl.docx, on_link=tpl.build_url_id)
-    context = _context(letter, tpl, writer, project)
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
     try:
-        tpl.render(context, autoescape=True)
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises many kinds for a damaged file
+        raise RespgenError(
+            f"the Word template cannot be opened ({type(exc).__name__}: {exc})",
+            file=template,
+            hint="Save it again from Word as a .docx file, or restore the copy that came with respgen.",
+        ) from None
+    writer = wordxml.Writer(tpl.docx, on_link=tpl.build_url_id)
+    context = _context(letter, tpl, writer, office_file or template)
+    try:
+        tpl.render(context, jinja_env=jinja_env, autoescape=True)
+    except RespgenError:
+        raise
     except Exception as exc:  # a template edited in Word can break in many ways; say which file
         raise RespgenError(
-            f"the Word template could not be filled in: {exc}",
-            file=path,
+            f"the Word template could not be filled in: {getattr(exc, 'message', None) or exc}",
+            file=template,
             hint="Run 'respgen check-template' to find the broken tag, then fix it in Word.",
         ) from None
     _finish(tpl.docx, letter)
@@ -100,7 +113,7 @@ def _read_cached(path: str, mtime_ns: int, size: int) -> bytes:
 # --- the values the template's tags are filled with ---------------------------------
 
 
-def _context(letter: view.Letter, tpl, writer: "wordxml.Writer", project: Project) -> dict:
+def _context(letter: view.Letter, tpl, writer: "wordxml.Writer", office_file: Path) -> dict:
     return {
         "title": letter.title,
         "subject": letter.subject,
@@ -110,7 +123,7 @@ def _context(letter: view.Letter, tpl, writer: "wordxml.Writer", project: Projec
         "office_name": letter.office_name,
         "office_address": list(letter.office_address),
         "office_contact": list(letter.office_contact),
-        "logo": _picture(tpl, letter.logo, LOGO_HEIGHT, project, "logo"),
+        "logo": _picture(tpl, letter.logo, LOGO_HEIGHT, office_file, "logo"),
         "date_text": letter.date_text,
         "recipients": [
             {
@@ -156,7 +169,7 @@ def _context(letter: view.Letter, tpl, writer: "wordxml.Writer", project: Projec
         "headers": list(view.TABLE_HEADERS),
         "signatory_name": letter.signatory_name,
         "signatory_title": letter.signatory_title,
-        "signature": _picture(tpl, letter.signature, SIGNATURE_HEIGHT, project, "signature"),
+        "signature": _picture(tpl, letter.signature, SIGNATURE_HEIGHT, office_file, "signature"),
     }
 
 
@@ -179,13 +192,13 @@ class _Picture:
     __str__ = __html__
 
 
-def _picture(tpl, picture: view.Picture | None, height, project: Project, key: str):
+def _picture(tpl, picture: view.Picture | None, height, office_file: Path, key: str):
     if picture is None:
         return None
     if not picture.path.is_file():
         raise RespgenError(
             f"the {key} picture {picture.path.name} is missing",
-            file=project.office_file,
+            file=office_file,
             hint=f"Put {picture.path.name} in templates/, or change '{key}: file:' in office.yaml.",
         )
     return _Picture(tpl, picture.path, picture.alt, height)
