@@ -53,7 +53,11 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
         )
     state = outputs_state(project, response_file)
     if state != UP_TO_DATE:
-        reason = "have not been built yet" if state == NOT_BUILT else "are older than the response or the templates"
+        reason = (
+            "have not been built yet"
+            if state == NOT_BUILT
+            else "are out of date: the response, the templates or respgen changed after they were built"
+        )
         raise RespgenError(
             Problem(
                 f"the documents of this response {reason}",
