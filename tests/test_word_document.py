@@ -1,0 +1,286 @@
+"""The Word document respgen builds, read back with python-docx: content, order, structure, properties."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from conftest import EXAMPLES, ROOT, copy_project
+from respgen import markup, view
+from respgen.project import Project
+from respgen.source import read_response
+
+TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
+TRICKY_TITLE = 'Smith & Sons <Ltd> "quoted" it’s — ✅ 🎉 {{ not_a_tag }} {% if x %} café'
+
+
+def build_docx(root: Path) -> dict[str, Path]:
+    """Build every response in ``root`` into a Word document only; {response name: document}."""
+    from respgen.build import build_one
+
+    project = Project(root)
+    out = {}
+    for path in project.response_files():
+        build_one(project, path, kinds=("docx",))
+        out[path.stem] = project.outputs_for(path)["docx"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("word") / "office")
+    shutil.copy(TRICKY, root / "responses" / "tricky.yaml")
+    build_docx(root)
+    return root
+
+
+def docx_of(root: Path, stem: str) -> Path:
+    return root / "output" / f"{stem}.docx"
+
+
+def letter_of(root: Path, stem: str) -> view.Letter:
+    project = Project(root)
+    return view.letter(read_response(root / "responses" / f"{stem}.yaml").response, project.office, project.templates)
+
+
+def body_paragraphs(document) -> list:
+    """Every paragraph of the body in reading order, table cells included."""
+    return list(document.element.body.iter(qn("w:p")))
+
+
+def text_of(element) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+
+def style_of(document, p) -> str:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    ids = {s.style_id: s.name for s in document.styles}
+    return ids.get(style.get(qn("w:val")), "") if style is not None else "Normal"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def expected_texts(letter: view.Letter) -> list[str]:
+    """Every piece of text the letter must show, one per paragraph."""
+    texts = [letter.title, letter.intro, letter.statutory, letter.office_name, letter.date_text, letter.signatory_name]
+    texts += [d.value for d in letter.details]
+    blocks = [letter.key_findings, *letter.key_points, *(c.body for c in letter.comments)]
+    for section in letter.findings:
+        texts.append(section.heading)
+        blocks.append(section.summary)
+        for row in section.rows:
+            blocks += [row.text, row.response]
+            texts += [t for t in (row.ref, row.owner, row.due, row.progress, row.addressed_to) if t]
+    for b in blocks:
+        texts += [line for line in markup.plain(b).split("\n") if line.strip()]
+    return [squash(t) for t in texts]
+
+
+STEMS = [p.stem for p in EXAMPLES] + ["tricky"]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_sentence_of_the_response_is_in_the_document(office, stem):
+    document = Document(docx_of(office, stem))
+    paragraphs = [squash(text_of(p)) for p in body_paragraphs(document)]
+    whole = "\n".join(paragraphs)
+    for text in expected_texts(letter_of(office, stem)):
+        assert text in whole, text
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_content_comes_in_the_order_of_a_formal_letter(office, stem):
+    letter = letter_of(office, stem)
+    document = Document(docx_of(office, stem))
+    paragraphs = [squash(text_of(p)) for p in body_paragraphs(document)]
+    order = [
+        letter.office_name,
+        letter.marking_line,
+        letter.date_text,
+        letter.recipients[0].name,
+        letter.title,
+        squash(letter.statutory),
+        "Inspection details",
+        "Key findings",
+        *[s.heading for s in letter.findings],
+        *[c.heading for c in letter.comments],
+        letter.signatory_name,
+    ]
+    positions = [next(i for i, p in enumerate(paragraphs) if p == squash(text)) for text in order]
+    assert positions == sorted(positions)
+
+
+def test_the_parts_of_the_letter_are_in_the_house_styles(office):
+    stem = EXAMPLES[0].stem
+    letter = letter_of(office, stem)
+    document = Document(docx_of(office, stem))
+    styled = [(style_of(document, p), squash(text_of(p))) for p in body_paragraphs(document)]
+    assert ("Title", squash(letter.title)) in styled
+    headings = [t for s, t in styled if s == "Heading 1"]
+    assert headings == ["Inspection details", "Key findings", "Recommendations", *[c.heading for c in letter.comments]]
+    bullets = [t for s, t in styled if s == "List Bullet"]
+    assert bullets == [squash(markup.plain(p)) for p in letter.key_points]
+    assert ("Body Text", squash(letter.statutory)) in styled
+    assert ("Small Print", "Page 1 of 1") not in styled  # the footer is not in the body
+
+
+def test_lists_quotes_bold_and_links_are_real_word_structure(office):
+    document = Document(docx_of(office, "tricky"))
+    paragraphs = body_paragraphs(document)
+    styled = {squash(text_of(p)): (style_of(document, p), p) for p in paragraphs}
+    assert styled["A quoted finding & its source <p>."][0] == "Quote"
+    numbered = [(t, p) for t, (s, p) in styled.items() if s == "List Number"]
+    assert [t for t, _ in numbered] == ["alpha one", "alpha two", "beta one", "beta two"]
+    # Each list has its own numbering instance, restarting at 1.
+    num_ids = [p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val")) for _, p in numbered]
+    assert num_ids[0] == num_ids[1] != num_ids[2] == num_ids[3]
+    numbering = document.part.numbering_part.element
+    for num_id in set(num_ids):
+        num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+        start = num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        assert start is not None and start.get(qn("w:val")) == "1"
+    # Bold and italic are run properties, not asterisks.
+    summary = next(p for t, (s, p) in styled.items() if t.startswith("The inspection looked at"))
+    runs = {text_of(r): r for r in summary.iter(qn("w:r"))}
+    assert runs["vetting"].find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+    assert runs["misconduct"].find(f"{qn('w:rPr')}/{qn('w:i')}") is not None
+    assert "**" not in text_of(summary)
+    # Links are w:hyperlink elements with a relationship to the address, ampersands intact.
+    links = {text_of(h): h.get(qn("r:id")) for h in document.element.body.iter(qn("w:hyperlink"))}
+    rels = document.part.rels
+    assert rels[links["the full report"]].target_ref == "https://www.justiceinspectorates.gov.uk/hmicfrs/publications/?x=1&y=2"
+    assert rels[links[TRICKY_TITLE]].target_ref == "https://www.justiceinspectorates.gov.uk/hmicfrs/?a=1&b=2"
+
+
+def test_awkward_characters_and_curly_brackets_come_out_literally(office):
+    document = Document(docx_of(office, "tricky"))
+    texts = [text_of(p) for p in body_paragraphs(document)]
+    assert f"Police and Crime Commissioner’s response to: {TRICKY_TITLE}" in texts
+    whole = "\n".join(texts)
+    assert "I welcome this report & its findings. “We will act.” {{ literally }} and {% literally %}." in whole
+    assert "Emoji 👩🏽‍💻 and curly ‘quotes’" in whole
+    assert "The College of Policing should update its guidance <soon>." in whole
+    assert "&amp;" not in whole and "&lt;" not in whole
+    assert document.core_properties.title == f"Police and Crime Commissioner’s response to: {TRICKY_TITLE}"
+    assert document.core_properties.subject == TRICKY_TITLE
+
+
+def test_findings_tables_have_a_repeating_header_row_and_a_row_per_item(office):
+    letter = letter_of(office, "tricky")
+    document = Document(docx_of(office, "tricky"))
+    assert len(document.tables) == len([s for s in letter.findings if s.rows]) == 2
+    for table, section in zip(document.tables, [s for s in letter.findings if s.rows]):
+        header = table.rows[0]
+        assert tuple(c.text for c in header.cells) == view.TABLE_HEADERS
+        assert header._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        assert len(table.rows) == 1 + len(section.rows)
+        for row, item in zip(table.rows[1:], section.rows):
+            cells = [squash(c.text) for c in row.cells]
+            assert cells[0] == item.ref
+            assert squash(markup.plain(item.text)) in cells[1]
+            assert cells[3:] == [item.owner, item.due, item.progress]
+        caption = table._tbl.tblPr.find(qn("w:tblCaption"))
+        assert caption.get(qn("w:val")) == section.caption
+    other = document.tables[0].rows[2].cells[1].text
+    assert "for other bodies; not for this force" in other
+    # A nested list in a cell is a real list.
+    response = document.tables[0].rows[1].cells[2]
+    assert [p.style.name for p in response.paragraphs][1:] == ["Table List Bullet", "Table List Bullet"]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_properties_language_and_alt_text(office, stem):
+    letter = letter_of(office, stem)
+    document = Document(docx_of(office, stem))
+    props = document.core_properties
+    assert (props.title, props.subject, props.author, props.language) == (
+        letter.title, letter.subject, letter.author, "en-GB",
+    )  # fmt: skip
+    assert props.created.date() == letter.date and props.modified.date() == letter.date
+    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    assert lang.get(qn("w:val")) == "en-GB"
+    header = document.sections[0].first_page_header
+    pictures = list(header._element.iter(qn("wp:docPr")))
+    assert [p.get("descr") for p in pictures] == [letter.logo.alt]
+
+
+def test_page_numbers_are_word_fields_in_the_footer(office):
+    document = Document(docx_of(office, "tricky"))
+    for footer in (document.sections[0].footer, document.sections[0].first_page_footer):
+        xml = footer._element.xml
+        assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", xml)
+        assert re.search(r"<w:instrText[^>]*> NUMPAGES </w:instrText>", xml)
+        assert "Page " in text_of(footer._element) and " of " in text_of(footer._element)
+
+
+def test_a_draft_says_so_and_a_final_response_does_not(office):
+    def everything(stem):
+        document = Document(docx_of(office, stem))
+        section = document.sections[0]
+        parts = [document.element, section.header._element, section.first_page_header._element,
+                 section.footer._element, section.first_page_footer._element]  # fmt: skip
+        return "\n".join(text_of(p) for p in parts), document
+
+    draft, document = everything("tricky")
+    assert "DRAFT – not for publication" in draft
+    assert text_of(document.sections[0].header._element) == "OFFICIAL – DRAFT"
+    assert "OFFICIAL – DRAFT" in text_of(document.sections[0].footer._element)
+    final, document = everything(EXAMPLES[0].stem)
+    assert "DRAFT" not in final
+    assert text_of(document.sections[0].header._element) == "OFFICIAL"
+
+
+def test_the_commissioners_signature_picture_has_alt_text(tmp_path):
+    root = copy_project(tmp_path / "office")
+    shutil.copy(root / "templates" / "logo.png", root / "templates" / "signature.png")
+    office_file = root / "templates" / "office.yaml"
+    office_file.write_text(office_file.read_text() + "\nsignature:\n  file: signature.png\n  alt: Signature of Peter McCall\n")
+    for extra in list((root / "responses").glob("*.yaml"))[1:]:
+        extra.unlink()
+    out = build_docx(root)
+    document = Document(next(iter(out.values())))
+    alts = [d.get("descr") for d in document.element.body.iter(qn("wp:docPr"))]
+    assert alts == ["Signature of Peter McCall"]
+    ids = [d.get("id") for d in document.element.iter(qn("wp:docPr"))]
+    ids += [d.get("id") for d in document.sections[0].first_page_header._element.iter(qn("wp:docPr"))]
+    assert len(ids) == len(set(ids)) == 2
+    from respgen.wordcheck import check_docx
+
+    assert check_docx(next(iter(out.values()))) == []
+
+
+RENDER = """
+import sys
+from pathlib import Path
+from respgen import view, word
+from respgen.project import Project
+from respgen.source import read_response
+project = Project(Path(sys.argv[1]))
+letter = view.letter(read_response(Path(sys.argv[2])).response, project.office, project.templates)
+Path(sys.argv[3]).write_bytes(word.render(letter, project))
+"""
+
+
+def test_two_builds_in_separate_processes_give_the_same_bytes(office, tmp_path):
+    outputs = []
+    for n in (1, 2):
+        target = tmp_path / f"{n}.docx"
+        subprocess.run(
+            [sys.executable, "-c", RENDER, str(office), str(office / "responses" / "tricky.yaml"), str(target)],
+            check=True, env={"PYTHONHASHSEED": str(n), "PATH": "/usr/bin:/bin"},
+        )  # fmt: skip
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == docx_of(office, "tricky").read_bytes()
+    with zipfile.ZipFile(docx_of(office, "tricky")) as z:
+        assert {i.date_time for i in z.infolist()} == {(2022, 12, 15, 0, 0, 0)}
