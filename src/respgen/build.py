@@ -33,13 +33,14 @@ class Built:
 
 def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tuple[str, ...] = KINDS) -> Built:
     """Build ``path`` into output/; nothing is written unless every document asked for renders."""
-    from . import rules, view
+    from . import preflight, rules, view
     from .source import read_response
 
     source = read_response(path)
-    problems = rules.review(source)
+    problems = source.warnings + rules.review(source)
     if any(p.is_error for p in problems) or (strict and problems):
         raise RespgenError(problems)
+    preflight.check(project, Path(path))  # the office's template, office file and pictures, before rendering
     letter = view.letter(source.response, project.office, project.templates)
     documents = {}
     # The renderers are heavy: import them only when building.

@@ -104,17 +104,12 @@ def _installed_versions(names: tuple[str, ...]) -> dict[str, str]:
 
 
 def _code_digest() -> str:
-    """respgen's version, its own source files, and the renderers' versions.
+    """respgen's version and the renderers' versions: a new release may draw differently.
 
-    The source files count too so that a changed renderer in a working copy
-    never leaves documents built by the old one looking current.
+    (Someone changing respgen's own code without changing its version runs
+    'respgen build --force'.)
     """
     digest = hashlib.sha256(f"respgen {__version__}\n".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if "__pycache__" in path.parts or not path.is_file() or path.suffix in (".pyc", ".pyo"):
-            continue
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for name, version in _installed_versions(_RENDERERS).items():
         digest.update(f"{name} {version}\n".encode())
     return digest.hexdigest()

@@ -1,0 +1,254 @@
+"""`respgen build` with the real renderers: incremental, parallel, atomic, one at a time.
+
+Every build here runs the command in its own process, as an officer would.
+The example responses are built once for the module; each test works on a
+copy of that folder (copies keep the files' times, so the copy is up to date).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+
+RUN_CLI = "import sys; from respgen.cli import main; sys.argv[0] = 'respgen'; main()"
+
+
+def respgen(root: Path, *args: str, script: str = RUN_CLI, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=root, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def wrote(result: subprocess.CompletedProcess) -> list[str]:
+    return sorted(line.removeprefix("wrote ") for line in result.stdout.splitlines() if line.startswith("wrote "))
+
+
+def documents(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "output").iterdir()) if p.suffix in (".pdf", ".docx")}
+
+
+def times(root: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (root / "output").iterdir() if p.suffix in (".pdf", ".docx")}
+
+
+def manifest(root: Path) -> dict:
+    return json.loads((root / "output" / "manifest.json").read_text())["outputs"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("built") / "office")
+    result = respgen(root, "build", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def office(built: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "office"
+    shutil.copytree(built, root)  # copy2 keeps modification times
+    # Normally a no-op; it catches up if respgen itself changed since the module's build.
+    assert respgen(root, "build", "--quiet").returncode == 0
+    return root
+
+
+def stems(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / "responses").glob("*.yaml"))
+
+
+def test_full_build_writes_both_documents_and_the_manifest(built: Path):
+    names = stems(built)
+    assert sorted(documents(built)) == sorted(f"{s}.{k}" for s in names for k in ("docx", "pdf"))
+    recorded = manifest(built)
+    import hashlib
+
+    for name, data in documents(built).items():
+        assert recorded[name]["sha256"] == hashlib.sha256(data).hexdigest()
+        assert recorded[name]["source"] == f"responses/{Path(name).stem}.yaml"
+    assert list((built / "output").glob(".*.part")) == []
+
+
+def test_nothing_changed_nothing_built_and_no_renderer_imported(office: Path):
+    before = times(office)
+    script = textwrap.dedent(
+        """
+        import sys
+        from respgen.cli import main
+        sys.argv[0] = "respgen"
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code
+        heavy = ("weasyprint", "docxtpl", "docx", "pydyf", "pikepdf", "respgen.pdf", "respgen.word")
+        print("IMPORTED", sorted(m for m in sys.modules if m.startswith(heavy)))
+        sys.exit(code)
+        """
+    )
+    result = respgen(office, "build", script=script)
+    assert result.returncode == 0, result.stderr
+    assert "IMPORTED []" in result.stdout
+    assert f"built 0, up to date {len(stems(office))}, failed 0" in result.stdout
+    assert wrote(result) == []
+    assert times(office) == before
+
+
+def test_editing_one_response_rebuilds_exactly_it(office: Path):
+    first, second = stems(office)[:2]
+    before = times(office)
+    path = office / "responses" / f"{first}.yaml"
+    path.write_text(path.read_text().replace("status: final", "status: draft", 1))
+    result = respgen(office, "build")
+    assert result.returncode == 0, result.stderr
+    assert wrote(result) == [f"output/{first}.docx", f"output/{first}.pdf"]
+    assert f"built 1, up to date {len(stems(office)) - 1}, failed 0" in result.stdout
+    after = times(office)
+    assert after[f"{second}.pdf"] == before[f"{second}.pdf"] and after[f"{second}.docx"] == before[f"{second}.docx"]
+    assert after[f"{first}.pdf"] != before[f"{first}.pdf"]
+    # And the draft marking really reached the rebuilt PDF.
+    text = subprocess.run(["pdftotext", str(office / "output" / f"{first}.pdf"), "-"], capture_output=True, text=True)
+    assert "DRAFT" in text.stdout
+
+
+def test_editing_the_stylesheet_rebuilds_only_the_pdfs(office: Path):
+    css = office / "templates" / "response.css"
+    css.write_text(css.read_text() + "\n/* house style reviewed */\n")
+    result = respgen(office, "build")
+    assert result.returncode == 0, result.stderr
+    assert wrote(result) == [f"output/{s}.pdf" for s in stems(office)]
+
+
+def test_naming_one_response_builds_only_it(office: Path):
+    name = stems(office)[0]
+    (office / "output" / f"{name}.pdf").unlink()
+    result = respgen(office, "build", f"responses/{name}.yaml")
+    assert result.returncode == 0, result.stderr
+    assert wrote(result) == [f"output/{name}.pdf"]  # its Word document was still current
+    again = respgen(office, "build", f"responses/{name}.yaml")
+    assert wrote(again) == [] and "built 0, up to date 1, failed 0" in again.stdout
+    forced = respgen(office, "build", "--force", f"responses/{name}.yaml")
+    assert wrote(forced) == [f"output/{name}.docx", f"output/{name}.pdf"]
+
+
+def test_one_worker_and_two_workers_write_the_same_bytes(office: Path):
+    # In one folder: the PDF names its pictures after where they were found.
+    parallel = respgen(office, "build", "--force", "--jobs", "2")
+    assert parallel.returncode == 0, parallel.stderr
+    first = documents(office)
+    serial = respgen(office, "build", "--force", "--jobs", "1")
+    assert serial.returncode == 0, serial.stderr
+    assert len(wrote(serial)) == len(first) == 2 * len(stems(office))
+    assert documents(office) == first
+
+
+def test_a_worker_killed_mid_write_leaves_the_previous_documents(office: Path):
+    before = documents(office)
+    recorded = manifest(office)
+    for path in (office / "responses").glob("*.yaml"):
+        path.write_text(path.read_text() + "\n# edited\n")
+    # Each worker writes half of its first document, then is killed outright (as by kill -9 or the OOM killer).
+    script = textwrap.dedent(
+        """
+        import os, signal, sys, tempfile
+        import respgen.build
+        from respgen.cli import main
+
+        def half_then_die(path, data):
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            os.write(fd, data[: len(data) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        respgen.build.write_atomic = half_then_die
+        sys.argv[0] = "respgen"
+        main()
+        """
+    )
+    result = respgen(office, "build", "--jobs", "2", script=script)
+    assert result.returncode == 1
+    assert "stopped unexpectedly" in result.stderr and "Traceback" not in result.stderr
+    assert documents(office) == before
+    assert manifest(office) == recorded
+    assert list((office / "output").glob(".*.part"))  # the half-written files never took a document's name
+
+    result = respgen(office, "build")
+    assert result.returncode == 0, result.stderr
+    assert len(wrote(result)) == 2 * len(stems(office))
+    assert list((office / "output").glob(".*.part")) == []
+
+
+def test_a_second_build_waits_for_the_first(tmp_path: Path):
+    root = copy_project(tmp_path / "office")
+    first = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "build", "--jobs", "1"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lock = root / "output" / ".respgen.lock"
+    deadline = time.monotonic() + 60
+    while not (lock.exists() and lock.read_text().strip()) and first.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    second = respgen(root, "build")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert second.returncode == 0, second.stderr
+    assert "another respgen build is running in this folder" in second.stderr
+    assert f"process {first.pid}" in second.stderr
+    # The second build saw the first one's finished work, not a half-made folder.
+    assert f"built 0, up to date {len(stems(root))}, failed 0" in second.stdout
+    assert len(wrote(subprocess.CompletedProcess([], 0, out, err))) == 2 * len(stems(root))
+    assert set(manifest(root)) == set(documents(root))
+
+
+def test_outputs_of_a_deleted_response_are_reported_then_pruned(office: Path):
+    gone = stems(office)[0]
+    (office / "responses" / f"{gone}.yaml").unlink()
+    result = respgen(office, "build")
+    assert result.returncode == 0, result.stderr
+    assert f"output/{gone}.pdf" in result.stderr and "--prune" in result.stderr
+    assert (office / "output" / f"{gone}.pdf").exists() and (office / "output" / f"{gone}.docx").exists()
+
+    result = respgen(office, "build", "--prune")
+    assert result.returncode == 0, result.stderr
+    assert f"removed output/{gone}.docx" in result.stdout and f"removed output/{gone}.pdf" in result.stdout
+    assert not (office / "output" / f"{gone}.pdf").exists()
+    assert not any(name.startswith(gone) for name in manifest(office))
+
+
+def test_a_broken_response_keeps_its_documents_and_the_others_build(office: Path):
+    broken, fine = stems(office)[:2]
+    before = documents(office)
+    path = office / "responses" / f"{broken}.yaml"
+    path.write_text(path.read_text().replace("recommendations:", "recomendations:", 1))
+    other = office / "responses" / f"{fine}.yaml"
+    other.write_text(other.read_text() + "\n# edited\n")
+
+    result = respgen(office, "build", "--jobs", "2")
+    assert result.returncode == 1
+    assert f"responses/{broken}.yaml:" in result.stderr and "recommendations" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert wrote(result) == [f"output/{fine}.docx", f"output/{fine}.pdf"]
+    assert "failed 1" in result.stdout
+    assert documents(office)[f"{broken}.pdf"] == before[f"{broken}.pdf"]
+    assert documents(office)[f"{broken}.docx"] == before[f"{broken}.docx"]
+    # Still broken, still tried again (and still failing) on the next build.
+    assert respgen(office, "build").returncode == 1
+
+
+def test_usage_errors_and_missing_files(office: Path):
+    result = respgen(office, "build", "--jobs", "0")
+    assert result.returncode == 2 and "--jobs" in result.stderr
+    result = respgen(office, "build", "responses/no-such-response.yaml")
+    assert result.returncode == 1
+    assert "responses/no-such-response.yaml: error: there is no such response file" in result.stderr
+    assert "Traceback" not in result.stderr
