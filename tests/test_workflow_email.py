@@ -178,3 +178,34 @@ def test_email_refuses_a_recipient_without_an_address(office, tmp_path):
     assert result.exit_code == 1
     assert "The Rt Hon. the Home Secretary" in result.output and "'not-an-address'" in result.output
     assert "templates/office.yaml" in result.output
+
+
+def test_the_email_wording_comes_from_the_templates_and_editing_it_needs_no_rebuild(office, tmp_path):
+    import shutil
+
+    root = tmp_path / "office"
+    shutil.copytree(office, root)
+    plain = root / "templates" / "email.txt"
+    plain.write_text(plain.read_text(encoding="utf-8").replace("Yours sincerely,", "Kind regards,"), encoding="utf-8")
+    html = root / "templates" / "email.html"
+    html.write_text(html.read_text(encoding="utf-8").replace("<p>Yours sincerely,</p>", "<p>With thanks,</p>"),
+                    encoding="utf-8")
+    result = run(root, "email", FINAL)
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes(
+        (root / "output" / "2022-11-02-vetting-misconduct-and-misogyny.eml").read_bytes(), policy=email.policy.default
+    )
+    assert "Kind regards," in message.get_body(preferencelist=("plain",)).get_content()
+    assert "With thanks," in message.get_body(preferencelist=("html",)).get_content()
+
+
+def test_a_mistake_in_the_email_template_is_named_with_its_line(office, tmp_path):
+    import shutil
+
+    root = tmp_path / "office"
+    shutil.copytree(office, root)
+    (root / "templates" / "email.txt").write_text("Dear all,\n{{ title }\n", encoding="utf-8")
+    result = run(root, "email", FINAL)
+    assert result.exit_code == 1
+    assert "templates/email.txt:2: error: the email template cannot be read" in result.output
+    assert "Traceback" not in result.output

@@ -65,31 +65,17 @@ class Report:
 
 
 def outputs_state(project: Project, response_file: Path) -> str:
-    """Whether both documents of ``response_file`` exist and were built from what is there now."""
+    """Whether both documents of ``response_file`` exist and were built from what is there now.
+
+    "Built from what is there now" is the build manifest's answer: the same
+    response text, templates and respgen, and the files respgen wrote.
+    """
+    from .manifest import is_up_to_date
+
     outputs = project.outputs_for(response_file)
     if not all(path.is_file() for path in outputs.values()):
         return NOT_BUILT
-    return UP_TO_DATE if _is_up_to_date(project, Path(response_file)) else OUT_OF_DATE
-
-
-def _is_up_to_date(project: Project, response_file: Path) -> bool:
-    try:
-        from .manifest import is_up_to_date
-    except ImportError:
-        return _outputs_newer_than_inputs(project, response_file)
-    return is_up_to_date(project, response_file)
-
-
-def _outputs_newer_than_inputs(project: Project, response_file: Path) -> bool:
-    """Fallback for when the build manifest is not available: to be replaced by
-    ``manifest.is_up_to_date``, which compares contents rather than times.
-
-    Outputs count as current when each is newer than the response file and
-    every file in templates/.
-    """
-    inputs = [response_file] + [p for p in project.templates.rglob("*") if p.is_file()]
-    newest_input = max(p.stat().st_mtime_ns for p in inputs)
-    return all(p.stat().st_mtime_ns >= newest_input for p in project.outputs_for(response_file).values())
+    return UP_TO_DATE if is_up_to_date(project, Path(response_file)) else OUT_OF_DATE
 
 
 def collect(project: Project, today: dt.date) -> Report:
