@@ -41,7 +41,7 @@ def test_rows_are_sorted_by_deadline_with_days_left(project_dir):
     assert by_title["Later report"].timing == "15 days left"
     # The examples are final and were sent on time.
     finals = [row for row in report.rows if row.status == "final"]
-    assert finals and all(row.timing == "sent on time" for row in finals)
+    assert finals and all(row.timing == "on time" for row in finals)
     assert [row.title for row in report.rows][-2:] == ["Earlier report", "Later report"]
 
 
@@ -117,3 +117,27 @@ def test_shorten_keeps_whole_words():
     assert len(short) <= 30 and short.endswith("…")
     assert text.startswith(short[:-1])
     assert status.shorten("Short title") == "Short title"
+
+
+def test_colour_marks_an_overdue_draft_red_on_a_terminal(project_dir):
+    import io
+
+    project = add_drafts(project_dir)
+    report = status.collect(project, dt.date(2026, 12, 28))
+    out = io.StringIO()
+    status.print_table(report, dt.date(2026, 12, 28), file=out, colour=True)
+    text = out.getvalue()
+    overdue = next(line for line in text.splitlines() if "overdue by 1 day" in line)
+    assert "\x1b[1;31moverdue by 1 day" in overdue  # bold red
+    plain = io.StringIO()
+    status.print_table(report, dt.date(2026, 12, 28), file=plain, colour=False)
+    assert "\x1b[" not in plain.getvalue()
+
+
+def test_final_response_dated_late_shows_how_late(project_dir):
+    path = project_dir / "responses" / "2022-11-02-vetting-misconduct-and-misogyny.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2022-12-20", "date: 2022-12-30"), encoding="utf-8")
+    report = status.collect(Project(project_dir), dt.date(2026, 1, 1))
+    row = next(r for r in report.rows if r.file.endswith(path.name))
+    assert row.timing == "3 days late" and not row.overdue
+    assert report.exit_code == 0  # a final response has been published: nothing left to chase

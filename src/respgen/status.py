@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ class Row:
         """Plain words for the deadline column: days left for a draft, on time or late for a final."""
         if self.status == "final":
             late = statute.days_late(self.published, self.date)
-            return f"sent {statute.plural(late, 'day')} late" if late else "sent on time"
+            return f"{statute.plural(late, 'day')} late" if late else "on time"
         if self.days_left < 0:
             return f"overdue by {statute.plural(-self.days_left, 'day')}"
         if self.days_left == 0:
@@ -132,15 +133,17 @@ def shorten(text: str, width: int = TITLE_WIDTH) -> str:
     return cut.rstrip(" ,;:–-") + "…"
 
 
-def print_table(report: Report, today: dt.date, file=None) -> None:
+def print_table(report: Report, today: dt.date, file=None, colour: bool | None = None) -> None:
+    """The report as a table; coloured when printed to a terminal that shows colour (or ``colour`` is true)."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     # In a log or a pipe there is no terminal width to respect: keep each response on one line.
-    console = Console(file=file, highlight=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
+    console = Console(file=file, highlight=False, force_terminal=colour)
+    stream = file or sys.stdout
+    if not (hasattr(stream, "isatty") and stream.isatty()) and "COLUMNS" not in os.environ:
         console.width = 160
     table = Table(
         title=f"Responses on {statute.long_date(today)}", title_justify="left", header_style="bold", box=box.SIMPLE_HEAD
