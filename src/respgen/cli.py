@@ -181,7 +181,7 @@ def check_template(path: Path | None) -> None:
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
-@main.command()
+@main.command(short_help="Start a new response file, with the deadline worked out.")
 @click.argument("title")
 @click.option("--published", required=True, type=_DAY, metavar="YYYY-MM-DD", help="The day HMICFRS published the report.")
 @click.option("--type", "kind", metavar="TEXT", help='The type of inspection, for example "PEEL inspection".')
@@ -200,7 +200,7 @@ def new(title: str, published, kind: str | None, day) -> None:
     click.echo("Fill in the passages marked '[To write', then run: respgen build " + _shown(path))
 
 
-@main.command()
+@main.command(short_help="List every response by deadline, with the days left.")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON, for scripts.")
 @click.option("--today", "day", type=_DAY, metavar="YYYY-MM-DD", help="Count the days from this date instead of today.")
 def status(as_json: bool, day) -> None:
@@ -226,7 +226,7 @@ def status(as_json: bool, day) -> None:
     sys.exit(report.exit_code)
 
 
-@main.command()
+@main.command(short_help="Write the deadlines as a calendar file for Outlook.")
 def calendar() -> None:
     """Write output/deadlines.ics: every response's deadline as a calendar event.
 
@@ -244,7 +244,7 @@ def calendar() -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Write the covering email, with both documents attached.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--draft", is_flag=True, help="Make an email of a draft response too (for review; marked DRAFT).")
 def email(file: Path, draft: bool) -> None:
