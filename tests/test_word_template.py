@@ -1,0 +1,162 @@
+"""The Word template belongs to the communications team: their edits change every document, and
+`respgen check-template` finds what an edit in Word can break."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import RGBColor
+
+from conftest import EXAMPLES, copy_project
+from respgen.errors import RespgenError
+from respgen.wordcheck import check_template
+
+RUN_CLI = "import sys; from respgen.cli import main; sys.argv[0] = 'respgen'; main()"
+
+
+@pytest.fixture
+def office(tmp_path) -> Path:
+    root = copy_project(tmp_path / "office")
+    for extra in EXAMPLES[1:]:
+        (root / "responses" / extra.name).unlink()
+    return root
+
+
+def template(root: Path) -> Path:
+    return root / "templates" / "response.docx"
+
+
+def build(root: Path) -> Path:
+    from respgen.build import build_one
+    from respgen.project import Project
+
+    project = Project(root)
+    source = root / "responses" / EXAMPLES[0].name
+    build_one(project, source, kinds=("docx",))
+    return project.outputs_for(source)["docx"]
+
+
+def edit_paragraph(path: Path, old: str, *new: str) -> None:
+    """Replace the body paragraph whose text is ``old`` by paragraphs with the texts ``new``, as in Word."""
+    document = Document(path)
+    paragraph = next(p for p in document.paragraphs if p.text == old)
+    paragraph.text = new[0]
+    for text in reversed(new[1:]):
+        added = paragraph._p.makeelement(qn("w:p"), {})
+        paragraph._p.addnext(added)
+        from docx.text.paragraph import Paragraph
+
+        Paragraph(added, paragraph._parent).add_run(text)
+    document.save(path)
+
+
+def problems(path: Path) -> str:
+    return "\n".join(f"{p.message} {p.hint or ''}" for p in check_template(path) if p.is_error)
+
+
+def test_the_shipped_template_passes(office):
+    assert check_template(template(office)) == []
+
+
+def test_changing_a_style_in_the_template_changes_the_next_document(office):
+    before = Document(build(office))
+    assert before.styles["Heading 1"].font.color.rgb == RGBColor.from_string("1D3C6E")
+    document = Document(template(office))
+    document.styles["Heading 1"].font.color.rgb = RGBColor.from_string("8B0000")
+    document.styles["Body Text"].font.name = "Verdana"
+    document.save(template(office))
+    after = Document(build(office))
+    assert after.styles["Heading 1"].font.color.rgb == RGBColor.from_string("8B0000")
+    assert after.styles["Body Text"].font.name == "Verdana"
+    # The headings follow the style: no colour is written on the paragraphs themselves.
+    headings = [p for p in after.paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) >= 3
+    assert all(run.font.color.rgb is None for p in headings for run in p.runs)
+
+
+def test_a_tag_that_word_split_across_runs_still_works(office):
+    document = Document(template(office))
+    paragraph = next(p for p in document.paragraphs if p.text == "{{ office_name }}")
+    paragraph.text = ""
+    paragraph.add_run("{{ office_")
+    paragraph.add_run("name }}").bold = True
+    document.save(template(office))
+    assert check_template(template(office)) == []
+    assert "Cumbria Office of the Police and Crime Commissioner" in [p.text for p in Document(build(office)).paragraphs]
+
+
+def test_an_unknown_variable_is_named_with_its_paragraph(office):
+    edit_paragraph(template(office), "{{ statutory }}", "The law: {{ statutary }}")
+    found = problems(template(office))
+    assert "the template uses 'statutary', which respgen does not supply" in found
+    assert 'in the paragraph: "The law: {{ statutary }}"' in found
+    assert "Did you mean 'statutory'?" in found
+
+
+def test_a_misspelt_field_is_found_by_filling_in_a_sample(office):
+    edit_paragraph(template(office), "{{ section.heading }}", "{{ section.hedding }}")
+    assert "hedding" in problems(template(office))
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("{{ office_name }}", ("{{ office_name }",), 'is not closed with \'}}\' in the same paragraph (Word may have split it across paragraphs) in the body, in the paragraph: "{{ office_name }"'),
+        ("{{ title }}", ("{ { title }}",), "a tag has a space between its brackets"),
+        ("{{ date_text }}", ("date_text }}",), "'}}' closes a tag that was never opened"),
+        ("{%p if draft %}", ("{%p if draft", "%}"), 'in the paragraph: "{%p if draft"'),
+    ],
+    ids=["missing bracket", "space inside", "opening lost", "split across paragraphs"],
+)
+def test_a_broken_or_split_tag_is_reported_with_its_paragraph(office, old, new, expected):
+    edit_paragraph(template(office), old, *new)
+    assert expected in problems(template(office))
+
+
+def test_an_unclosed_block_is_reported(office):
+    edit_paragraph(template(office), "{%p endif %}", "")
+    found = problems(template(office))
+    assert "is broken" in found and "endif" in found
+
+
+def test_a_missing_style_is_reported(office):
+    document = Document(template(office))
+    quote = document.styles["Quote"].element
+    quote.getparent().remove(quote)
+    document.save(template(office))
+    assert "the template has no style named 'Quote'" in problems(template(office))
+
+
+def test_a_building_with_a_broken_template_gives_a_message_not_a_traceback(office):
+    edit_paragraph(template(office), "{%p endif %}", "")
+    with pytest.raises(RespgenError) as caught:
+        build(office)
+    assert "response.docx" in str(caught.value)
+    # The renderer says so too, when it is called without the checks that a build does first.
+    from respgen import view, word
+    from respgen.project import Project
+    from respgen.source import read_response
+
+    project = Project(office)
+    letter = view.letter(read_response(office / "responses" / EXAMPLES[0].name).response, project.office, project.templates)
+    with pytest.raises(RespgenError) as caught:
+        word.render(letter, project)
+    assert "the Word template could not be filled in" in str(caught.value)
+    assert "check-template" in str(caught.value)
+
+
+def test_the_command_exits_non_zero_on_a_broken_template(office):
+    ok = subprocess.run([sys.executable, "-c", RUN_CLI, "check-template"], cwd=office, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "templates/response.docx: the template is ready to use" in ok.stdout
+    edit_paragraph(template(office), "{{ statutory }}", "{{ statutary }}")
+    bad = subprocess.run([sys.executable, "-c", RUN_CLI, "check-template", "templates/response.docx"], cwd=office, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "statutary" in bad.stderr and "Traceback" not in bad.stderr
+    missing = subprocess.run([sys.executable, "-c", RUN_CLI, "check-template", "nowhere.docx"], cwd=office, capture_output=True, text=True)
+    assert missing.returncode == 1 and "there is no such file" in missing.stderr
