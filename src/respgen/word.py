@@ -273,7 +273,7 @@ def set_default_language(styles, language: str) -> None:
 
 def _fixed_zip(data: bytes, day: dt.date) -> bytes:
     """Rewrite the zip with the letter's date on every entry, so equal input gives equal bytes."""
-    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    stamp = (min(max(day.year, 1980), 2107), day.month, day.day, 0, 0, 0)  # the years a zip entry can hold
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
