@@ -266,7 +266,8 @@ def _blocked_problem(blocked: _Blocked, letter: view.Letter, project: Project, b
                 hint=f"Put the picture in templates/ and write just its file name after '{key}: file:'.",
             )
     return Problem(
-        f"the PDF refers to {blocked.url!r}, which cannot be used: {blocked.reason}",
-        file=project.templates / TEMPLATE,
+        f"the PDF template or stylesheet ({TEMPLATE}, {STYLESHEET}) refers to {blocked.url!r},"
+        f" which cannot be used: {blocked.reason}",
+        file=project.templates,
         hint="Refer only to files in templates/ (or data: URLs) in the template and the stylesheet.",
     )

@@ -1,0 +1,182 @@
+"""Each check of `respgen check` fails on a PDF that breaks its rule, and only then."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+
+from respgen import pdftree
+from respgen.pdfcheck import check_pdf
+
+SEED = "2020-01-10-both-sides-of-the-coin"
+TABLES = "2022-11-02-vetting-misconduct-and-misogyny"
+
+
+@pytest.fixture(scope="module")
+def good(built_examples: Path) -> dict[str, Path]:
+    return {name: built_examples / "output" / f"{name}.pdf" for name in (SEED, TABLES)}
+
+
+def broken(source: Path, tmp_path: Path, change: Callable[[pikepdf.Pdf], None]) -> Path:
+    target = tmp_path / "broken.pdf"
+    with pikepdf.open(source) as doc:
+        change(doc)
+        doc.save(target)
+    return target
+
+
+def messages(path: Path) -> str:
+    return "\n".join(str(p) for p in check_pdf(path))
+
+
+def elements(doc, tag: str) -> list:
+    return [e for e, _p, _d in pdftree.walk(doc) if e.S == Name(tag)]
+
+
+def set_xmp(doc, edit: Callable[[str], str]) -> None:
+    data = doc.Root.Metadata.read_bytes().decode("utf-8")
+    doc.Root.Metadata = doc.make_stream(edit(data).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
+
+
+def test_the_examples_pass(good):
+    for path in good.values():
+        assert check_pdf(path) == []
+
+
+def _untag(doc):
+    del doc.Root.MarkInfo
+    del doc.Root.StructTreeRoot
+
+
+def _drop_heading(doc):
+    document = pdftree.roots(doc)[0]
+    pdftree.set_kids(document, [k for k in pdftree.kids(document) if not (pdftree.is_element(k) and k.S == Name.H1)])
+
+
+def _first_heading_h2(doc):
+    elements(doc, "/H1")[0].S = Name.H2
+
+
+def _skip_level(doc):
+    elements(doc, "/H2")[0].S = Name.H3
+
+
+def _empty_element(doc):
+    document = pdftree.roots(doc)[0]
+    empty = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.P, P=document, K=Array()))
+    pdftree.set_kids(document, [*pdftree.kids(document), empty])
+
+
+def _no_alt(doc):
+    del elements(doc, "/Figure")[0].Alt
+
+
+def _no_scope(doc):
+    for cell in elements(doc, "/TH"):
+        del cell.A.Scope
+
+
+def _no_header_cells(doc):
+    for cell in elements(doc, "/TH"):
+        cell.S = Name.TD
+
+
+def _font_not_embedded(doc):
+    for page in doc.pages:
+        for name in page.Resources.Font.keys():
+            font = page.Resources.Font[name]
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    del descriptor[key]
+            return
+
+
+def _no_to_unicode(doc):
+    for name in doc.pages[0].Resources.Font.keys():
+        del doc.pages[0].Resources.Font[name].ToUnicode
+
+
+def _untagged_text(doc):
+    page = doc.pages[0]
+    font = next(iter(page.Resources.Font.keys()))
+    page.contents_add(doc.make_stream(f"BT {font} 12 Tf 72 72 Td <0001> Tj ET".encode()), prepend=False)
+
+
+def _no_outline(doc):
+    del doc.Root.Outlines
+
+
+def _no_relationship(doc):
+    del doc.Root.AF[0].AFRelationship
+
+
+def _not_associated(doc):
+    del doc.Root.AF
+
+
+def _no_mime(doc):
+    del doc.Root.AF[0].EF.F.Subtype
+
+
+def _no_display_title(doc):
+    doc.Root.ViewerPreferences.DisplayDocTitle = False
+
+
+CASES = [
+    (SEED, _untag, r"is not tagged.*\n.*\n?.*no structure tree"),
+    (SEED, lambda d: d.Root.__delattr__("Lang"), r"does not say its language \(/Lang\)"),
+    (SEED, lambda d: set_xmp(d, lambda x: re.sub(r"<dc:title>.*?</dc:title>", "", x, flags=re.S)), r"no title in its XMP"),
+    (SEED, _no_display_title, r"does not ask viewers to show its title"),
+    (SEED, lambda d: set_xmp(d, lambda x: x.replace("<pdfuaid:part>1</pdfuaid:part>", "")), r"does not declare PDF/UA-1"),
+    (SEED, lambda d: set_xmp(d, lambda x: x.replace('pdfaid:conformance="A"', 'pdfaid:conformance="B"')), r"does not declare PDF/A-3a"),
+    (
+        SEED,
+        lambda d: set_xmp(d, lambda x: re.sub(r"<pdfaExtension:schemas>.*</pdfaExtension:schemas>", "", x, flags=re.S)),
+        r"without the PDF/A extension schema",
+    ),
+    (SEED, lambda d: set_xmp(d, lambda x: x.replace("</x:xmpmeta>", "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/></x:xmpmeta>")), r"exactly one rdf:RDF"),
+    (SEED, _font_not_embedded, r"page 1: the font .* is not embedded"),
+    (SEED, _no_to_unicode, r"page 1: the font .* has no ToUnicode"),
+    (SEED, _no_alt, r"page 1: a Figure \(picture\) has no alternative text"),
+    (TABLES, _no_scope, r"page 2: 6 table header cell\(s\) have no /Scope"),
+    (TABLES, _no_header_cells, r"a Table has no header cells"),
+    (SEED, _first_heading_h2, r"the first heading is H2; it must be H1"),
+    (SEED, _skip_level, r"heading H3 follows H1, skipping a level"),
+    (SEED, _empty_element, r"1 empty P structure element"),
+    (SEED, _drop_heading, r"page 1: \d+ tagged piece\(s\) of content are neither in the structure tree nor marked as artifacts"),
+    (SEED, _untagged_text, r"page 1: 1 piece\(s\) of text or images are neither tagged nor marked as artifacts"),
+    (SEED, _no_outline, r"no bookmarks"),
+    (SEED, _no_relationship, r"has no /AFRelationship"),
+    (SEED, _not_associated, r"is not listed in the document's /AF"),
+    (SEED, _no_mime, r"has no MIME type"),
+]
+
+
+@pytest.mark.parametrize("example, change, expected", CASES, ids=[c[1].__name__ if c[1].__name__ != "<lambda>" else c[2][:30] for c in CASES])
+def test_each_rule_fails_on_a_pdf_that_breaks_it(good, tmp_path: Path, example, change, expected):
+    text = messages(broken(good[example], tmp_path, change))
+    assert re.search(expected, text), text
+
+
+def test_a_pdf_drawn_without_tags_fails(tmp_path: Path):
+    import weasyprint
+
+    path = tmp_path / "plain.pdf"
+    weasyprint.HTML(string="<html lang='en-GB'><title>T</title><h1>Hello</h1><p>Text</p></html>").write_pdf(path)
+    text = messages(path)
+    assert "is not tagged" in text
+    assert "no structure tree" in text
+    assert "claims neither PDF/A nor PDF/UA" in text
+
+
+def test_a_file_that_is_not_a_pdf_is_a_message(tmp_path: Path):
+    path = tmp_path / "not.pdf"
+    path.write_text("hello")
+    (problem,) = check_pdf(path)
+    assert "not a PDF that can be read" in problem.message
