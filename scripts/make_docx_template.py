@@ -41,7 +41,7 @@ FONT = "Arial"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 # Column widths of the findings table in twentieths of a point; they add up to the text width.
-COLUMNS = (700, 2400, 2838, 1350, 1050, 1300)
+COLUMNS = (700, 2400, 2688, 1500, 1050, 1300)
 
 
 def main(out: Path) -> None:

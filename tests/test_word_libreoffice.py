@@ -1,0 +1,103 @@
+"""A real office program opens every Word document respgen builds, and shows what respgen put in.
+
+All documents are converted in one LibreOffice run, with a private profile so
+that runs in parallel do not clash.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT, copy_project
+from respgen import markup, view
+from respgen.project import Project
+from respgen.source import read_response
+
+TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
+STEMS = [p.stem for p in EXAMPLES] + ["tricky"]
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> Path:
+    from respgen.build import build_one
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: run ./dev to set up"
+    base = tmp_path_factory.mktemp("libreoffice")
+    root = copy_project(base / "office")
+    shutil.copy(TRICKY, root / "responses" / "tricky.yaml")
+    project = Project(root)
+    documents = []
+    for path in project.response_files():
+        build_one(project, path, kinds=("docx",))
+        documents.append(str(project.outputs_for(path)["docx"]))
+    pdfs = base / "pdf"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{base / 'profile'}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(pdfs), *documents],
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def converted_text(root: Path, stem: str) -> str:
+    pdf = root.parent / "pdf" / f"{stem}.pdf"
+    assert pdf.is_file(), f"LibreOffice did not convert {stem}.docx"
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def without_running_lines(text: str, marking: str) -> str:
+    """The text without the running header and footer, which break up paragraphs that cross a page."""
+    return "\n".join(
+        line for line in text.splitlines() if line.strip() != marking and not re.fullmatch(r"\s*Page \d+ of \d+\s*", line)
+    )
+
+
+def squash(text: str, hyphen: str = "") -> str:
+    # Line breaks are layout, not content; so is a word broken at its hyphen ("re-" at a line end),
+    # which comes back joined, without the hyphen.
+    text = re.sub(r"-\s*", hyphen, text.replace("\u00ad", ""))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def words(text: str, hyphen: str = "") -> str:
+    # LibreOffice's fonts have no glyph for some emoji; compare the words around them.
+    return squash(re.sub(r"[^\w\s&<>\"'’‘“”.,:;()–-]", " ", text), hyphen)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_libreoffice_shows_the_response_text_tables_included(converted, stem):
+    project = Project(converted)
+    letter = view.letter(read_response(converted / "responses" / f"{stem}.yaml").response, project.office, project.templates)
+    raw = converted_text(converted, stem)
+    pages = raw.count("\f")
+    assert f"Page 1 of {pages}" in raw and f"Page {pages} of {pages}" in raw
+    assert raw.count(letter.marking_line) >= 2 * pages  # the header and the footer of every page
+    shown = words(without_running_lines(raw, letter.marking_line))
+    shown_words = words(without_running_lines(raw, letter.marking_line), hyphen=" ")
+    expected = [letter.title, letter.statutory, letter.signatory_name, "Inspection details", "Key findings"]
+    expected += [markup.plain(p) for p in letter.key_points]
+    expected += [markup.plain(c.body) for c in letter.comments]
+    cells = []
+    for section in letter.findings:
+        expected += [section.heading, markup.plain(section.summary)]
+        if section.rows:
+            cells += list(view.TABLE_HEADERS)
+        for row in section.rows:
+            cells += [row.ref, markup.plain(row.text), markup.plain(row.response), row.owner, row.due, row.progress]
+    for text in expected:
+        for line in text.split("\n"):
+            assert words(line) in shown, line
+    # Table cells wrap onto several lines, so each cell's words are looked for one at a time, in order.
+    for cell in cells:
+        position = 0
+        for word in words(cell, hyphen=" ").split():
+            found = shown_words.find(word, position)
+            assert found >= 0, f"{word!r} of table cell {cell!r}"
+            position = found + len(word)
