@@ -9,8 +9,9 @@ Run ``respgen check-template`` after editing the template in Word.
 What the template holds:
 - named paragraph styles for everything respgen writes (Title, Heading 1-3,
   Body Text, List Bullet, List Number, List Continue, Quote, Table Text,
-  Table Heading, Caption, Small Print, Letterhead, Office Name, Marking,
-  Address, Draft Banner, Signature) and the table style Response Table;
+  Table Heading, Table List Bullet, Table List Number, Caption, Small Print,
+  Letterhead, Office Name, Marking, Statutory, Address, Draft Banner,
+  Signature) and the table style Response Table;
 - Arial 12 pt, left aligned, language en-GB in the document defaults;
 - a first-page header with the logo and the marking, a header with the
   marking on later pages, and a footer with the marking and "Page X of Y"
@@ -29,7 +30,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
@@ -220,8 +221,12 @@ def _styles(doc) -> None:
         style.element.get_or_add_pPr().insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
     s(doc, "Caption", size=11, bold=True, italic=False, colour=PRIMARY, before=6, after=4, keep_next=True)
     s(doc, "Small Print", size=9, colour=ACCENT, after=0, align=WD_ALIGN_PARAGRAPH.CENTER)
-    s(doc, "Letterhead", size=11, after=0, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    s(doc, "Office Name", base="Letterhead", size=13, bold=True, colour=PRIMARY, after=2, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    s(doc, "Letterhead", size=10, after=0)
+    s(doc, "Office Name", base="Letterhead", size=14, bold=True, colour=PRIMARY, before=6, after=4)
+    statutory = s(doc, "Statutory", base="Body Text", indent=4, after=10)
+    statutory.element.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="24" w:space="8" w:color="{PRIMARY}"/></w:pBdr>'
+    ))
     s(doc, "Marking", bold=True, before=6, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
     s(doc, "Address", after=0)
     banner = s(doc, "Draft Banner", size=14, bold=True, colour=DRAFT_RED, before=0, after=12, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -276,16 +281,15 @@ def _field(paragraph, instruction: str) -> None:
 
 
 def _footer(footer) -> None:
-    marking = footer.paragraphs[0]
-    marking.text = "{{ marking_line }}"
-    marking.style = "Marking"
-    marking.paragraph_format.space_before = Pt(0)
-    marking.paragraph_format.space_after = Pt(2)
-    page = footer.add_paragraph(style="Small Print")
-    page.add_run("Page ")
-    _field(page, "PAGE")
-    page.add_run(" of ")
-    _field(page, "NUMPAGES")
+    line = footer.paragraphs[0]
+    line.style = "Small Print"
+    line.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    line.add_run("{{ marking_line }}").bold = True
+    line.add_run("\tPage ")
+    _field(line, "PAGE")
+    line.add_run(" of ")
+    _field(line, "NUMPAGES")
 
 
 def _header_footer(doc) -> None:
@@ -328,7 +332,12 @@ def _body(doc) -> None:
     add("{{ line }}", style="Letterhead")
     add("{%p endfor %}")
 
-    add("{{ marking_line }}", style="Marking")
+    marking = add("{{ marking_line }}", style="Marking")
+    marking.paragraph_format.space_before = Pt(8)
+    # A rule under the letterhead, as on the office's paper.
+    marking._p.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="12" w:space="6" w:color="{PRIMARY}"/></w:pBdr>'
+    ))
     date = add("{{ date_text }}", style="Body Text")
     date.paragraph_format.space_before = Pt(6)
 
@@ -340,9 +349,8 @@ def _body(doc) -> None:
     add("{%p endfor %}")
 
     add("{{ title }}", style="Title")
-    intro = add("", style="Body Text")
-    intro.add_run("{{ intro }}").bold = True
-    add("{{ statutory }}", style="Body Text")
+    add("{{ intro }}", style="Body Text")
+    add("{{ statutory }}", style="Statutory")
 
     add("Inspection details", style="Heading 1")
     add("{%p for detail in details %}")

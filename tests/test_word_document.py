@@ -130,7 +130,7 @@ def test_the_parts_of_the_letter_are_in_the_house_styles(office):
     assert headings == ["Inspection details", "Key findings", "Recommendations", *[c.heading for c in letter.comments]]
     bullets = [t for s, t in styled if s == "List Bullet"]
     assert bullets == [squash(markup.plain(p)) for p in letter.key_points]
-    assert ("Body Text", squash(letter.statutory)) in styled
+    assert ("Statutory", squash(letter.statutory)) in styled
     assert ("Small Print", "Page 1 of 1") not in styled  # the footer is not in the body
 
 

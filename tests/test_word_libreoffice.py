@@ -55,7 +55,9 @@ def converted_text(root: Path, stem: str) -> str:
 def without_running_lines(text: str, marking: str) -> str:
     """The text without the running header and footer, which break up paragraphs that cross a page."""
     return "\n".join(
-        line for line in text.splitlines() if line.strip() != marking and not re.fullmatch(r"\s*Page \d+ of \d+\s*", line)
+        line
+        for line in text.splitlines()
+        if line.strip() != marking and not re.fullmatch(rf"\s*({re.escape(marking)})?\s*Page \d+ of \d+\s*", line)
     )
 
 
