@@ -56,3 +56,10 @@ def test_recipients_are_the_home_secretary_and_hmicfrs():
     assert roles == ["Home Secretary", "HM Chief Inspector of Constabulary"]
     assert "2 Marsham Street" in view.recipients[0].address
     assert view.date == dt.date(2020, 2, 20) and view.date_text == "20 February 2020"
+
+
+def test_an_item_for_other_bodies_says_why_no_action_is_taken():
+    view = _letter("2022-11-02-vetting-misconduct-and-misogyny.yaml")
+    rows = {row.ref: row for row in view.findings[0].rows}
+    assert rows["1"].response[0].text == "This recommendation is not for this force, so the force will take no action on it."
+    assert rows["3"].response[0].text.startswith("The Constabulary has reviewed every vetting decision")

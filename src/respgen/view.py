@@ -206,8 +206,15 @@ def _row(item: Item, noun: str) -> ItemRow:
         text=markup.parse(item.text),
         addressed_to=addressed,
         applies=item.applies,
-        response=markup.parse(item.response),
+        response=markup.parse(item.response) if item.response else _not_ours(item, noun),
         owner=item.owner or "",
         due=statute.long_date(item.due) if item.due else "",
         progress=(item.progress or "").capitalize(),
     )
+
+
+def _not_ours(item: Item, noun: str) -> Blocks:
+    # s.55(5B): where no action will be taken, the comments must say why.
+    if item.applies:
+        return ()
+    return (markup.Paragraph((markup.Span(f"This {noun} is not for this force, so the force will take no action on it."),)),)
