@@ -22,7 +22,8 @@ _NS = {
     "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
     "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
 }
-_TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+# Operators that put text or a picture on the page: each must be tagged or an artifact.
+_DRAWING = [pikepdf.Operator(op) for op in ("Tj", "TJ", "'", '"', "Do")]
 _HEADINGS = {f"/H{n}": n for n in range(1, 7)}
 # Table cells may be empty (a response not yet written); every other element must hold something.
 _MAY_BE_EMPTY = {"/TD"}
@@ -215,13 +216,13 @@ class _Checker:
                 )
             depth = 0
             untagged = 0
-            for operands, operator in instructions:
-                op = str(operator)
-                if op in ("BDC", "BMC"):
+            for instruction in instructions:
+                operator = instruction.operator
+                if operator == pdftree.BDC or operator == pdftree.BMC:
                     depth += 1
-                elif op == "EMC":
+                elif operator == pdftree.EMC:
                     depth = max(0, depth - 1)
-                elif depth == 0 and (op in _TEXT_OPERATORS or op == "Do"):
+                elif depth == 0 and operator in _DRAWING:
                     untagged += 1
             if untagged:
                 self.fail(f"{untagged} piece(s) of text or images are neither tagged nor marked as artifacts", page=number)
