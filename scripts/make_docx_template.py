@@ -229,7 +229,7 @@ def _styles(doc) -> None:
     ))
     s(doc, "Marking", bold=True, before=6, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
     s(doc, "Address", after=0)
-    banner = s(doc, "Draft Banner", size=14, bold=True, colour=DRAFT_RED, before=0, after=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    banner = s(doc, "Draft Banner", size=11, bold=True, colour=DRAFT_RED, before=0, after=8)
     banner.element.get_or_add_pPr().append(parse_xml(
         f'<w:pBdr {nsdecls("w")}>'
         + "".join(f'<w:{side} w:val="single" w:sz="18" w:space="4" w:color="{DRAFT_RED}"/>' for side in ("top", "left", "bottom", "right"))
@@ -320,10 +320,6 @@ def _body(doc) -> None:
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
     add = doc.add_paragraph
-    add("{%p if draft %}")
-    add("DRAFT – not for publication", style="Draft Banner")
-    add("{%p endif %}")
-
     add("{{ office_name }}", style="Office Name")
     add("{%p for line in office_address %}")
     add("{{ line }}", style="Letterhead")
@@ -338,6 +334,9 @@ def _body(doc) -> None:
     marking._p.get_or_add_pPr().append(parse_xml(
         f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="12" w:space="6" w:color="{PRIMARY}"/></w:pBdr>'
     ))
+    add("{%p if draft %}")
+    add("DRAFT: not for publication or circulation beyond those preparing this response.", style="Draft Banner")
+    add("{%p endif %}")
     date = add("{{ date_text }}", style="Body Text")
     date.paragraph_format.space_before = Pt(6)
 

@@ -212,6 +212,9 @@ def test_properties_language_and_alt_text(office, stem):
     header = document.sections[0].first_page_header
     pictures = list(header._element.iter(qn("wp:docPr")))
     assert [p.get("descr") for p in pictures] == [letter.logo.alt]
+    from respgen.wordcheck import check_docx
+
+    assert check_docx(docx_of(office, stem)) == []
 
 
 def test_page_numbers_are_word_fields_in_the_footer(office):
@@ -232,7 +235,7 @@ def test_a_draft_says_so_and_a_final_response_does_not(office):
         return "\n".join(text_of(p) for p in parts), document
 
     draft, document = everything("tricky")
-    assert "DRAFT – not for publication" in draft
+    assert "DRAFT: not for publication or circulation beyond those preparing this response." in draft
     assert text_of(document.sections[0].header._element) == "OFFICIAL – DRAFT"
     assert "OFFICIAL – DRAFT" in text_of(document.sections[0].footer._element)
     final, document = everything(EXAMPLES[0].stem)
