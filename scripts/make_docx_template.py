@@ -41,6 +41,17 @@ DRAFT_RED = "B00020"
 FONT = "Arial"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
+# The order Word requires for the children of a paragraph's properties (w:pPr); Word refuses a
+# file whose properties come in another order, even where other programs accept it.
+P_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+    "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
 # Column widths of the findings table in twentieths of a point; they add up to the text width.
 COLUMNS = (700, 2400, 2688, 1500, 1050, 1300)
 
@@ -186,6 +197,15 @@ def _paragraph_style(doc, name, *, base="Normal", size=None, bold=None, italic=N
     return style
 
 
+def _add_ppr(p_pr, xml: str) -> None:
+    """Put one property (``<w:pBdr>``, ``<w:numPr>``) into ``p_pr`` at the place Word expects it."""
+    element = parse_xml(xml)
+    tag = "w:" + element.tag.split("}")[1]
+    for old in p_pr.findall(qn(tag)):
+        p_pr.remove(old)
+    p_pr.insert_element_before(element, *P_ORDER[P_ORDER.index(tag) + 1 :])
+
+
 def _remove(element, *tags):
     for tag in tags:
         for child in element.findall(qn(tag)):
@@ -206,31 +226,31 @@ def _styles(doc) -> None:
         style = s(doc, name, after=4)
         p_pr = style.element.get_or_add_pPr()
         _remove(p_pr, "w:numPr", "w:ind", "w:contextualSpacing")
-        p_pr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
+        _add_ppr(p_pr, f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>')
     cont = s(doc, "List Continue", after=4, indent=6.35)
     _remove(cont.element.get_or_add_pPr(), "w:contextualSpacing")
     quote = s(doc, "Quote", italic=True, colour="333333", indent=10, after=8)
     quote.paragraph_format.right_indent = Mm(10)
-    quote.element.get_or_add_pPr().append(parse_xml(
+    _add_ppr(quote.element.get_or_add_pPr(), (
         f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="18" w:space="8" w:color="{ACCENT}"/></w:pBdr>'
     ))
     s(doc, "Table Text", size=11, after=3)
     s(doc, "Table Heading", base="Table Text", bold=True, colour="FFFFFF", after=3)
     for name, num_id in (("Table List Bullet", 1), ("Table List Number", 2)):
         style = s(doc, name, base="Table Text", after=2)
-        style.element.get_or_add_pPr().insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
+        _add_ppr(style.element.get_or_add_pPr(), f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>')
     s(doc, "Caption", size=11, bold=True, italic=False, colour=PRIMARY, before=6, after=4, keep_next=True)
     s(doc, "Small Print", size=9, colour=ACCENT, after=0, align=WD_ALIGN_PARAGRAPH.CENTER)
     s(doc, "Letterhead", size=10, after=0)
     s(doc, "Office Name", base="Letterhead", size=14, bold=True, colour=PRIMARY, before=6, after=4)
     statutory = s(doc, "Statutory", base="Body Text", indent=4, after=10)
-    statutory.element.get_or_add_pPr().append(parse_xml(
+    _add_ppr(statutory.element.get_or_add_pPr(), (
         f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="24" w:space="8" w:color="{PRIMARY}"/></w:pBdr>'
     ))
     s(doc, "Marking", bold=True, before=6, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
     s(doc, "Address", after=0)
     banner = s(doc, "Draft Banner", size=11, bold=True, colour=DRAFT_RED, before=0, after=8)
-    banner.element.get_or_add_pPr().append(parse_xml(
+    _add_ppr(banner.element.get_or_add_pPr(), (
         f'<w:pBdr {nsdecls("w")}>'
         + "".join(f'<w:{side} w:val="single" w:sz="18" w:space="4" w:color="{DRAFT_RED}"/>' for side in ("top", "left", "bottom", "right"))
         + "</w:pBdr>"
@@ -331,7 +351,7 @@ def _body(doc) -> None:
     marking = add("{{ marking_line }}", style="Marking")
     marking.paragraph_format.space_before = Pt(8)
     # A rule under the letterhead, as on the office's paper.
-    marking._p.get_or_add_pPr().append(parse_xml(
+    _add_ppr(marking._p.get_or_add_pPr(), (
         f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="12" w:space="6" w:color="{PRIMARY}"/></w:pBdr>'
     ))
     add("{%p if draft %}")
