@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from conftest import copy_project
 from respgen.cli import main
+from respgen.project import Project
 
 FINAL = "responses/2022-11-02-vetting-misconduct-and-misogyny.yaml"
 NEW_TITLE = "PEEL 2025: An inspection of Cumbria Constabulary & partners"
@@ -92,15 +93,11 @@ def test_email_for_a_final_response(office):
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["X-Unsent"] == "1"
     assert message["Subject"] == "Section 55 response: An inspection of vetting, misconduct, and misogyny in the police service"
-    assert [a.addr_spec for a in message["To"].addresses] == [
-        "section55@homeoffice.example",
-        "pcc.responses@hmicfrs.example",
-    ]
-    assert [a.display_name for a in message["To"].addresses] == [
-        "The Rt Hon. the Home Secretary",
-        "HM Chief Inspector of Constabulary",
-    ]
-    assert message["From"].addresses[0].addr_spec == "commissioner@cumbria-pcc.example"
+    recipients = Project(office).office.recipients  # the Home Secretary and HM Chief Inspector, from office.yaml
+    assert [r.role for r in recipients] == ["Home Secretary", "HM Chief Inspector of Constabulary"]
+    assert [a.addr_spec for a in message["To"].addresses] == [r.email for r in recipients]
+    assert [a.display_name for a in message["To"].addresses] == [r.name for r in recipients]
+    assert message["From"].addresses[0].addr_spec == Project(office).office.email
 
     plain = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
@@ -108,7 +105,7 @@ def test_email_for_a_final_response(office):
         assert "Dear Home Secretary and HM Chief Inspector of Constabulary," in body
         assert "An inspection of vetting, misconduct, and misogyny in the police service" in body
         assert "2 November 2022" in body
-        assert "Peter McCall" in body
+        assert Project(office).office.commissioner.name in body
     assert "<p>" in html and "<p>" not in plain
 
     attachments = {part.get_filename(): part for part in message.iter_attachments()}
@@ -169,14 +166,14 @@ def test_email_refuses_a_recipient_without_an_address(office, tmp_path):
     shutil.copytree(office, root)
     office_file = root / "templates" / "office.yaml"
     office_file.write_text(
-        office_file.read_text(encoding="utf-8").replace("section55@homeoffice.example", "not-an-address"),
+        office_file.read_text(encoding="utf-8").replace(Project(office).office.recipients[0].email, "not-an-address"),
         encoding="utf-8",
     )
     rebuilt = run(root, "build", FINAL)  # the office file changed, so the documents are rebuilt first
     assert rebuilt.exit_code == 0, rebuilt.output
     result = run(root, "email", FINAL)
     assert result.exit_code == 1
-    assert "The Rt Hon. the Home Secretary" in result.output and "'not-an-address'" in result.output
+    assert Project(root).office.recipients[0].name in result.output and "'not-an-address'" in result.output
     assert "templates/office.yaml" in result.output
 
 
