@@ -101,6 +101,7 @@ def test_new_cli_writes_the_file_and_says_where(project_dir):
                  "National thematic inspection", "--date", "2026-11-25")
     assert result.exit_code == 0, result.output
     assert "wrote responses/2026-11-20-a-thematic-report.yaml" in result.output
+    assert "must be published by 14 January 2027" in result.output
     response = read_response(project_dir / "responses" / "2026-11-20-a-thematic-report.yaml").response
     assert response.date == dt.date(2026, 11, 25)
     assert response.inspection.type == "National thematic inspection"

@@ -195,8 +195,11 @@ def new(title: str, published, kind: str | None, day) -> None:
     """
     from .scaffold import new as scaffold
 
+    from .statute import deadline, long_date
+
     path = scaffold(_project(), title, published.date(), kind, today=day.date() if day else None)
     click.echo(f"wrote {_shown(path)}")
+    click.echo(f"The comments must be published by {long_date(deadline(published.date()))} (56 days from publication).")
     click.echo("Fill in the passages marked '[To write', then run: respgen build " + _shown(path))
 
 
