@@ -199,3 +199,35 @@ def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Pat
             for page_key, mcid in pdftree.marked_content(element):
                 page = next(p for p in doc.pages if p.obj.objgen == page_key)
                 assert parents[int(page.obj.StructParents)][mcid].objgen == element.objgen
+
+
+def test_a_list_over_a_page_break_is_one_list_with_one_item_per_point(project_dir: Path, tmp_path: Path):
+    import yaml
+
+    from respgen import pdf
+
+    data = yaml.safe_load((project_dir / "responses" / f"{SEED}.yaml").read_text(encoding="utf-8"))
+    points = [f"Finding {n}: a finding long enough to fill a line or two of the letter." for n in range(1, 25)]
+    points[9] = "Finding 10 runs on and on. " + "It goes on to describe the finding at length, sentence by sentence. " * 40
+    data["key_findings"]["points"] = points
+    response = project_dir / "responses" / "list.yaml"
+    response.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    project = Project(project_dir)
+    source = read_response(response)
+    out = tmp_path / "list.pdf"
+    out.write_bytes(pdf.render(view.letter(source.response, project.office, project.templates), source, project))
+    assert check_pdf(out) == []
+    with pikepdf.open(out) as doc:
+        document = pdftree.roots(doc)[0]
+        lists = [k for k in pdftree.child_elements(document) if k.S == Name.L]
+        assert len(lists) == 1
+        items = pdftree.child_elements(lists[0])
+        assert len(items) == len(points)
+        assert all(pdftree.child_elements(item)[0].S == Name.Lbl for item in items)
+        # The long finding itself runs over the page break, and is still one item.
+        pages, stack = set(), [items[9]]
+        while stack:
+            element = stack.pop()
+            pages.update(page for page, _mcid in pdftree.marked_content(element))
+            stack.extend(pdftree.child_elements(element))
+        assert len(pages) == 2

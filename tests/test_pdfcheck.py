@@ -108,6 +108,14 @@ def _untagged_text(doc):
     page.contents_add(doc.make_stream(f"BT {font} 12 Tf 72 72 Td <0001> Tj ET".encode()), prepend=False)
 
 
+def _wrong_parent(doc):
+    parents = pdftree.parent_tree(doc)
+    entries = parents[int(doc.pages[0].obj.StructParents)]
+    heading = elements(doc, "/H1")[0]
+    first = next(i for i, e in enumerate(entries) if e is not None and e.objgen != heading.objgen)
+    entries[first] = heading
+
+
 def _no_outline(doc):
     del doc.Root.Outlines
 
@@ -151,6 +159,7 @@ CASES = [
     (SEED, _empty_element, r"1 empty P structure element"),
     (SEED, _drop_heading, r"page 1: \d+ tagged piece\(s\) of content are neither in the structure tree nor marked as artifacts"),
     (SEED, _untagged_text, r"page 1: 1 piece\(s\) of text or images are neither tagged nor marked as artifacts"),
+    (SEED, _wrong_parent, r"page 1: 1 piece\(s\) of tagged content are not linked back to their structure element"),
     (SEED, _no_outline, r"no bookmarks"),
     (SEED, _no_relationship, r"has no /AFRelationship"),
     (SEED, _not_associated, r"is not listed in the document's /AF"),

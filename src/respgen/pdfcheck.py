@@ -63,6 +63,7 @@ class _Checker:
         self.check_attachments()
         if tagged:
             self.check_marked_content()
+            self.check_parent_tree()
             self.check_elements()
 
     # --- document level ---
@@ -197,6 +198,26 @@ class _Checker:
                 self.fail(f"the embedded file {label!r} has no modification date (PDF/A-3)")
 
     # --- tags ---
+
+    def check_parent_tree(self) -> None:
+        """Each piece of tagged content must lead back (through the ParentTree) to the element holding it."""
+        parents = pdftree.parent_tree(self.pdf)
+        pages = {pdftree.page_key(p.obj): p.obj for p in self.pdf.pages}
+        wrong: dict[int, int] = {}
+        for element, _parent, _depth in pdftree.walk(self.pdf):
+            for page_key, mcid in pdftree.marked_content(element):
+                page = pages.get(page_key)
+                index = page.get("/StructParents") if page is not None else None
+                entries = parents.get(int(index)) if index is not None else None
+                ok = isinstance(entries, Array) and mcid < len(entries) and entries[mcid].objgen == element.objgen
+                if not ok:
+                    number = self.page_numbers.get(page_key, 0)
+                    wrong[number] = wrong.get(number, 0) + 1
+        for number, count in sorted(wrong.items()):
+            self.fail(
+                f"{count} piece(s) of tagged content are not linked back to their structure element (ParentTree)",
+                page=number or None,
+            )
 
     def check_marked_content(self) -> None:
         reached = pdftree.reachable_content(self.pdf)

@@ -2,12 +2,15 @@
 
 WeasyPrint 70 writes PDF/A or PDF/UA, never both, and gets some tagging wrong:
 the running header and footer are tagged content that no structure element
-reaches; header cells have no /Scope; a table that runs over a page break
-becomes one Table per page, with the header row tagged again on each page.
+reaches; header cells have no /Scope; a table or list that runs over a page
+break becomes one element per page, with a table's header row tagged again
+on each page. (A paragraph split by a page break stays two P elements: the
+PDF does not say whether two neighbouring paragraphs were one.)
 Here, with pikepdf:
 
 - table fragments are merged back into one Table (repeated header rows
-  become pagination artifacts, a row split over a page joins its first half);
+  become pagination artifacts, a row split over a page joins its first half),
+  and list fragments into one list;
 - marked content that the structure tree does not reach (the running header
   and footer) becomes ``/Artifact /Pagination``;
 - every TH gets ``/Scope`` and the tree an ``/IDTree`` for the cells' /Headers;
@@ -37,7 +40,7 @@ SOURCE_DESCRIPTION = "The response file this PDF was made from (YAML)"
 
 def finish(pdf_bytes: bytes, letter: Letter, source: ResponseSource) -> bytes:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        merge_table_fragments(pdf)
+        merge_fragments(pdf)
         prune_empty_elements(pdf)
         artifact_unreached_content(pdf)
         add_header_scope(pdf)
@@ -58,27 +61,55 @@ def finish(pdf_bytes: bytes, letter: Letter, source: ResponseSource) -> bytes:
 # --- table fragments -----------------------------------------------------------------
 
 
-def merge_table_fragments(pdf: pikepdf.Pdf) -> None:
-    """Join the Tables WeasyPrint makes of one table that crosses pages."""
+def merge_fragments(pdf: pikepdf.Pdf) -> None:
+    """Join the Tables and Lists WeasyPrint makes of one table or list that crosses pages."""
+    pages = {pdftree.page_key(page.obj): number for number, page in enumerate(pdf.pages)}
     for element, _parent, _depth in list(pdftree.walk(pdf)):
         siblings = pdftree.kids(element)
-        if sum(1 for k in siblings if pdftree.is_element(k) and k.S == Name.Table) < 2:
+        if sum(1 for k in siblings if pdftree.is_element(k) and k.S in (Name.Table, Name.L)) < 2:
             continue
         merged: list = []
         for kid in siblings:
             previous = merged[-1] if merged else None
-            if (
-                previous is not None
-                and pdftree.is_element(kid)
-                and kid.S == Name.Table
-                and pdftree.is_element(previous)
-                and previous.S == Name.Table
-            ):
-                _absorb(pdf, previous, kid)
-                continue
+            if previous is not None and pdftree.is_element(kid) and pdftree.is_element(previous):
+                if kid.S == Name.Table and previous.S == Name.Table:
+                    # Tables in the letter are always separated by headings: neighbours are one table.
+                    _absorb(pdf, previous, kid)
+                    continue
+                if kid.S == Name.L and previous.S == Name.L and _continues(previous, kid, pages):
+                    _absorb_list(pdf, previous, kid)
+                    continue
             merged.append(kid)
         if len(merged) != len(siblings):
             pdftree.set_kids(element, merged)
+
+
+def _pages_of(element, pages: dict) -> list[int]:
+    found = [pages[page] for page, _mcid in pdftree.marked_content(element) if page in pages]
+    for child in pdftree.child_elements(element):
+        found.extend(_pages_of(child, pages))
+    return found
+
+
+def _continues(first, second, pages: dict) -> bool:
+    """``second`` is the rest of ``first`` on the next page (two lists that merely touch share a page)."""
+    before, after = _pages_of(first, pages), _pages_of(second, pages)
+    return bool(before and after) and min(after) == max(before) + 1
+
+
+def _absorb_list(pdf: pikepdf.Pdf, items, fragment) -> None:
+    more = pdftree.child_elements(fragment)
+    existing = pdftree.child_elements(items)
+    if more and existing and not any(k.S == Name.Lbl for k in pdftree.child_elements(more[0])):
+        # An item split by the page break: its second half has a body but no label.
+        bodies = [k for k in pdftree.child_elements(existing[-1]) if k.S == Name.LBody]
+        rest = [k for k in pdftree.child_elements(more[0]) if k.S == Name.LBody]
+        if bodies and rest:
+            _join_into(pdf, bodies[-1], rest[0])
+            more = more[1:]
+    for item in more:
+        item.P = items
+    pdftree.set_kids(items, [*pdftree.kids(items), *more])
 
 
 def _part(table, tag: Name):
@@ -161,34 +192,37 @@ def _is_continuation(row) -> bool:
 def _join_rows(pdf: pikepdf.Pdf, row, rest) -> None:
     """Append each cell of ``rest`` to the matching cell of ``row``."""
     for cell, more in zip(pdftree.child_elements(row), pdftree.child_elements(rest)):
-        page = more.get("/Pg")
-        moved = []
-        for k in pdftree.kids(more):
-            if isinstance(k, int):
-                # A bare MCID belongs to its element's page; name the page now it moves.
-                moved.append(Dictionary(Type=Name.MCR, Pg=page, MCID=k))
-            else:
-                if pdftree.is_element(k):
-                    k.P = cell
-                moved.append(k)
-        pdftree.set_kids(cell, [*pdftree.kids(cell), *moved])
-        _repoint_parent_tree(pdf, cell, moved, page)
+        _join_into(pdf, cell, more)
 
 
-def _repoint_parent_tree(pdf: pikepdf.Pdf, cell, moved: list, page) -> None:
+def _join_into(pdf: pikepdf.Pdf, target, more) -> None:
+    """Move everything ``more`` holds to the end of ``target``."""
+    page = more.get("/Pg")
+    moved = []
+    for k in pdftree.kids(more):
+        if isinstance(k, int):
+            # A bare MCID belongs to its element's page; name the page now it moves.
+            moved.append(Dictionary(Type=Name.MCR, Pg=page, MCID=k))
+        else:
+            if pdftree.is_element(k):
+                k.P = target
+            moved.append(k)
+    pdftree.set_kids(target, [*pdftree.kids(target), *moved])
+    _repoint_parent_tree(pdf, target, moved, page)
+
+
+def _repoint_parent_tree(pdf: pikepdf.Pdf, parent, moved: list, page) -> None:
     """The ParentTree entries of moved marked content must name their new parent."""
-    if page is None:
-        return
     parents = pdftree.parent_tree(pdf)
-    index = page.get("/StructParents")
-    entries = parents.get(int(index)) if index is not None else None
-    if not isinstance(entries, Array):
-        return
     for k in moved:
-        if isinstance(k, Dictionary) and k.get("/Type") == Name.MCR:
-            mcid = int(k.MCID)
-            if mcid < len(entries):
-                entries[mcid] = cell
+        if not (isinstance(k, Dictionary) and k.get("/Type") == Name.MCR):
+            continue
+        owner = k.get("/Pg", page)
+        index = owner.get("/StructParents") if owner is not None else None
+        entries = parents.get(int(index)) if index is not None else None
+        mcid = int(k.MCID)
+        if isinstance(entries, Array) and mcid < len(entries):
+            entries[mcid] = parent
 
 
 # Table cells and rows keep the table's grid even when a cell is empty.
