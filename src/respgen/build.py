@@ -37,7 +37,7 @@ def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tupl
     from .source import read_response
 
     source = read_response(path)
-    problems = source.warnings + rules.review(source)
+    problems = rules.review(source)
     if any(p.is_error for p in problems) or (strict and problems):
         raise RespgenError(problems)
     preflight.check(project, Path(path))  # the office's template, office file and pictures, before rendering
@@ -49,6 +49,7 @@ def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tupl
 
         documents["docx"] = word.render(letter, project)
     if "pdf" in kinds:
+        _import_weasyprint()
         from . import pdf
 
         documents["pdf"] = pdf.render(letter, source, project)
@@ -61,6 +62,56 @@ def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tupl
         problems,
         {kind: hashlib.sha256(data).hexdigest() for kind, data in documents.items()},
     )
+
+
+def _import_weasyprint() -> None:
+    """Import WeasyPrint, finding its system libraries without the slow search.
+
+    WeasyPrint tries several names for each library it loads (Windows, macOS
+    and Linux spellings); on Linux each name that is not there makes
+    ``ctypes.util.find_library`` run ldconfig and then the C compiler, about
+    20 of them, which is a third of the time it takes to build one letter
+    from cold. Here a name that the system's library cache does not hold is
+    answered "not found" at once. Should the import then fail, it is simply
+    tried again the ordinary way.
+    """
+    import sys
+
+    if "weasyprint" in sys.modules:
+        return
+    import ctypes.util
+    import subprocess
+
+    original = ctypes.util.find_library
+    try:
+        if os.environ.get("LD_LIBRARY_PATH") or not sys.platform.startswith("linux"):
+            raise OSError
+        listing = subprocess.run(
+            ["/sbin/ldconfig", "-p"], capture_output=True, text=True, timeout=10, env={"LC_ALL": "C"}
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        listing = ""
+    names = {line.split()[0] for line in listing.splitlines()[1:] if line.startswith(("\t", " ")) and line.split()}
+    if not names:
+        import weasyprint  # noqa: F401
+
+        return
+
+    def quick(name: str):
+        if not any(known.startswith(f"lib{name}.so") for known in names):
+            return None
+        return original(name)
+
+    ctypes.util.find_library = quick
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        for module in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[module]
+        ctypes.util.find_library = original
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = original
 
 
 # --- Planning: what needs building -------------------------------------------------------
@@ -206,11 +257,12 @@ def _prepare_worker() -> None:
     # Ctrl-C is the main process's to handle: it stops the pool and keeps what is finished.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Import the renderers once per worker, not once per response.
-    for name in ("respgen.word", "respgen.pdf"):
-        try:
-            __import__(name)
-        except Exception:  # reported, with its file, when a response is built
-            pass
+    try:
+        _import_weasyprint()
+        import respgen.pdf  # noqa: F401
+        import respgen.word  # noqa: F401
+    except Exception:  # reported, with its file, when a response is built
+        pass
 
 
 def default_jobs() -> int:
