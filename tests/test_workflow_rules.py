@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from respgen import rules

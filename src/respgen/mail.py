@@ -8,7 +8,6 @@ to go to the inspectors of constabulary and to the Home Secretary.
 
 from __future__ import annotations
 
-import datetime as dt
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
