@@ -216,23 +216,29 @@ def _part_name(name: str) -> str:
 
 
 def _tag_problems(path: Path, where: str, root, xml: str) -> list[Problem]:
-    """Parse the template's tags as the Word renderer will; name the paragraph with a broken one."""
+    """Find a broken tag, and name the paragraph it is in.
+
+    A tag that lost a brace can still parse: docxtpl then silently swallows
+    everything up to the next tag (a missing letterhead, say). So every
+    paragraph's tags must be whole, as well as the template as a whole parse.
+    """
     import jinja2
     from docxtpl import DocxTemplate
 
+    hint = (
+        "Open templates/response.docx in Word and check that every '{{' has its '}}' and every '{%' its '%}',"
+        " spelt as in the original template; then save it and run respgen again."
+    )
+    suspects = [text for text in _paragraph_texts(root) if _unbalanced(text)]
+    if suspects:
+        return [
+            Problem(f"a tag in the Word template's {where} is broken, in the paragraph “{_short(text)}”", file=path, hint=hint)
+            for text in suspects
+        ]
     try:
         jinja2.Environment().parse(DocxTemplate(path).patch_xml(xml))
     except jinja2.TemplateSyntaxError as exc:
-        suspects = [text for text in _paragraph_texts(root) if _unbalanced(text)]
-        near = f" The tag is probably in this paragraph: “{_short(suspects[0])}”." if suspects else ""
-        return [
-            Problem(
-                f"a tag in the Word template's {where} is broken: {exc.message}.{near}",
-                file=path,
-                hint="Open templates/response.docx in Word and check that every '{{' has its '}}' and every '{%' its '%}',"
-                " spelt as in the original template; then save it and run respgen again.",
-            )
-        ]
+        return [Problem(f"a tag in the Word template's {where} is broken: {exc.message}", file=path, hint=hint)]
     except Exception:  # anything else is for the renderer to report with its own detail
         return []
     return []

@@ -88,9 +88,11 @@ def _start_hint(what: str) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {list: "list", str: "piece of text", int: "number", float: "number", bool: "yes/no value"}.get(
-        type(value), type(value).__name__
-    )
+    for kind, name in ((bool, "yes/no value"), (str, "piece of text"), (int, "number"), (float, "number"),
+                       (list, "list"), (dict, "section of 'key: value' lines"), (dt.date, "date")):
+        if isinstance(value, kind):
+            return name
+    return "empty value" if value is None else type(value).__name__
 
 
 def _dotted(loc: tuple) -> str:
@@ -174,7 +176,9 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
     if kind == "value_error":
         return locator.problem(loc, f"'{where}' {str(err.get('msg', '')).removeprefix('Value error, ')}, but it is {given!r}")
     if kind == "string_pattern_mismatch":
-        return locator.problem(loc, f"'{where}' is not in the expected form: {given!r}", err.get("msg"))
+        pattern = str(err.get("ctx", {}).get("pattern", ""))
+        hint = "Write a colour as # and six letters or digits, for example #1D3C6E." if pattern.startswith("^#") else err.get("msg")
+        return locator.problem(loc, f"'{where}' is not in the expected form: {given!r}", hint)
     if kind == "too_short":
         return locator.problem(loc, f"'{where}' needs at least one entry")
     return locator.problem(loc, f"'{where}': {err.get('msg', 'is not valid')}")
