@@ -147,3 +147,11 @@ def test_build_strict_refuses_a_draft_with_warnings(project_dir):
     assert result.exit_code == 1
     assert f"2022-11-02-test.yaml:{LINE_REC_3}:" in result.output
     assert not (project_dir / "output" / "2022-11-02-test.docx").exists()
+
+
+def test_warnings_found_while_reading_are_part_of_the_review(tmp_path):
+    # Whatever the reader warns about (a date far in the past, say) reaches the build and --strict.
+    source = read_response(write(tmp_path, date="2022-12-20"))
+    assert all(w in rules.review(source) for w in source.warnings)
+    far = read_response(write(tmp_path, date="1990-01-01", name="far.yaml"))
+    assert far.warnings and all(w in rules.review(far) for w in far.warnings)
