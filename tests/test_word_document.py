@@ -57,7 +57,14 @@ def body_paragraphs(document) -> list:
 
 
 def text_of(element) -> str:
-    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+    """The text as Word shows it: tabs and line breaks included."""
+    out = []
+    for e in element.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+        if e.tag == qn("w:t"):
+            out.append(e.text or "")
+        elif e.getparent().tag == qn("w:r"):  # not a tab stop in the paragraph's properties
+            out.append("\t" if e.tag == qn("w:tab") else "\n")
+    return "".join(out)
 
 
 def style_of(document, p) -> str:
@@ -287,3 +294,35 @@ def test_two_builds_in_separate_processes_give_the_same_bytes(office, tmp_path):
     assert outputs[0] == docx_of(office, "tricky").read_bytes()
     with zipfile.ZipFile(docx_of(office, "tricky")) as z:
         assert {i.date_time for i in z.infolist()} == {(2022, 12, 15, 0, 0, 0)}
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+_PIECES = st.one_of(
+    st.characters(blacklist_categories=("Cs", "Cc")),
+    st.sampled_from(list("&<>\"'’{}%#*_-[]()\n\t") + ["{{", "}}", "{%", "%}", "{_{", "&amp;", "]]>", "👩🏽‍💻"]),
+)
+AWKWARD = st.lists(_PIECES, min_size=1, max_size=30).map("".join)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(comment=AWKWARD, title=AWKWARD.filter(lambda t: t.strip()))
+def test_any_text_comes_out_as_written(office, comment, title):
+    from respgen import word
+    from respgen.model import Response
+
+    project = Project(office)
+    source = read_response(office / "responses" / f"{EXAMPLES[0].stem}.yaml").response
+    data = source.model_dump()
+    data["inspection"]["title"] = title
+    data["response"]["commissioner"] = comment
+    letter = view.letter(Response.model_validate(data), project.office, project.templates)
+    from io import BytesIO
+
+    document = Document(BytesIO(word.render(letter, project)))
+    texts = [text_of(p) for p in body_paragraphs(document)]
+    assert letter.title in texts
+    assert document.core_properties.title == letter.title
+    whole = "\n".join(texts)
+    assert markup.plain(markup.parse(comment)) in whole

@@ -114,61 +114,62 @@ def _read_cached(path: str, mtime_ns: int, size: int) -> bytes:
 
 
 def _context(letter: view.Letter, tpl, writer: "wordxml.Writer", office_file: Path) -> dict:
+    t = wordxml.literal
     return {
-        "title": letter.title,
-        "subject": letter.subject,
+        "title": t(letter.title),
+        "subject": t(letter.subject),
         "draft": letter.draft,
-        "marking": letter.marking,
-        "marking_line": letter.marking_line,
-        "office_name": letter.office_name,
-        "office_address": list(letter.office_address),
-        "office_contact": list(letter.office_contact),
+        "marking": t(letter.marking),
+        "marking_line": t(letter.marking_line),
+        "office_name": t(letter.office_name),
+        "office_address": [t(line) for line in letter.office_address],
+        "office_contact": [t(line) for line in letter.office_contact],
         "logo": _picture(tpl, letter.logo, LOGO_HEIGHT, office_file, "logo"),
-        "date_text": letter.date_text,
+        "date_text": t(letter.date_text),
         "recipients": [
             {
-                "name": r.name,
+                "name": t(r.name),
                 # docxtpl turns each newline into a line break inside one paragraph.
-                "details": "\n".join([r.role, *r.address, *([r.email] if r.email else [])]),
-                "role": r.role,
-                "address": list(r.address),
-                "email": r.email or "",
+                "details": t("\n".join([r.role, *r.address, *([r.email] if r.email else [])])),
+                "role": t(r.role),
+                "address": [t(line) for line in r.address],
+                "email": t(r.email or ""),
             }
             for r in letter.recipients
         ],
-        "intro": letter.intro,
-        "statutory": letter.statutory,
+        "intro": t(letter.intro),
+        "statutory": t(letter.statutory),
         "details": [
-            {"label": d.label, "value": writer.runs(d.value, href=d.href), "text": d.value} for d in letter.details
+            {"label": t(d.label), "value": writer.runs(d.value, href=d.href), "text": t(d.value)} for d in letter.details
         ],
         "key_findings": writer.blocks(letter.key_findings),
         "key_points": writer.bullets(letter.key_points),
         "findings": [
             {
                 "key": s.key,
-                "heading": s.heading,
+                "heading": t(s.heading),
                 "summary": writer.blocks(s.summary),
-                "caption": s.caption,
+                "caption": t(s.caption),
                 "rows": [
                     {
-                        "ref": row.ref,
+                        "ref": t(row.ref),
                         "text": writer.blocks(row.text, style="Table Text", cell=True),
-                        "addressed_to": row.addressed_to,
+                        "addressed_to": t(row.addressed_to),
                         "applies": row.applies,
                         "response": writer.blocks(row.response, style="Table Text", cell=True),
-                        "owner": row.owner,
-                        "due": row.due,
-                        "progress": row.progress,
+                        "owner": t(row.owner),
+                        "due": t(row.due),
+                        "progress": t(row.progress),
                     }
                     for row in s.rows
                 ],
             }
             for s in letter.findings
         ],
-        "comments": [{"heading": c.heading, "body": writer.blocks(c.body)} for c in letter.comments],
-        "headers": list(view.TABLE_HEADERS),
-        "signatory_name": letter.signatory_name,
-        "signatory_title": letter.signatory_title,
+        "comments": [{"heading": t(c.heading), "body": writer.blocks(c.body)} for c in letter.comments],
+        "headers": [t(h) for h in view.TABLE_HEADERS],
+        "signatory_name": t(letter.signatory_name),
+        "signatory_title": t(letter.signatory_title),
         "signature": _picture(tpl, letter.signature, SIGNATURE_HEIGHT, office_file, "signature"),
     }
 

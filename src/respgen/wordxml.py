@@ -12,10 +12,11 @@ number instead of carrying on from the list before.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
-from xml.sax.saxutils import escape
 
 from docx.oxml.ns import qn
+from markupsafe import Markup, escape
 
 from . import markup
 from .errors import RespgenError
@@ -136,7 +137,7 @@ class Writer:
             if i:
                 pieces.append("<w:br/>")
             if line:
-                pieces.append(f'<w:t xml:space="preserve">{escape(_xml_chars(line))}</w:t>')
+                pieces.append(f'<w:t xml:space="preserve">{escape_text(line)}</w:t>')
         return f"<w:r>{rpr}{''.join(pieces)}</w:r>"
 
     # --- the template's styles and numbering ---------------------------------
@@ -188,6 +189,20 @@ class Writer:
                 abstract = num.find(qn("w:abstractNumId"))
                 return abstract.get(qn("w:val")) if abstract is not None else None
         return None
+
+
+# docxtpl turns "{_{", "}_}", "{_%" and "%_}" into tags after rendering; a character reference keeps them literal.
+_TAG_UNDERSCORE = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
+
+
+def escape_text(text: str) -> str:
+    """``text`` ready for an XML text node or attribute, exactly as the officer wrote it."""
+    return _TAG_UNDERSCORE.sub("&#95;", str(escape(_xml_chars(text))))
+
+
+def literal(text: str) -> Markup:
+    """A plain value for a ``{{ name }}`` tag: escaped once, here, and left alone by autoescape."""
+    return Markup(escape_text(text))
 
 
 def _xml_chars(text: str) -> str:
