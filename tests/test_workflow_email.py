@@ -205,3 +205,16 @@ def test_a_mistake_in_the_email_template_is_named_with_its_line(office, tmp_path
     assert result.exit_code == 1
     assert "templates/email.txt:2: error: the email template cannot be read" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_missing_email_template_is_named(office, tmp_path):
+    import shutil
+
+    root = tmp_path / "office"
+    shutil.copytree(office, root)
+    (root / "templates" / "email.html").unlink()
+    (root / "output" / "2022-11-02-vetting-misconduct-and-misogyny.eml").unlink(missing_ok=True)
+    result = run(root, "email", FINAL)
+    assert result.exit_code == 1
+    assert "there is no email template templates/email.html" in result.output
+    assert not (root / "output" / "2022-11-02-vetting-misconduct-and-misogyny.eml").exists()
