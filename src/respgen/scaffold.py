@@ -106,8 +106,8 @@ recommendations:
       response: |                    # what has been or will be done, or why nothing will be
         {w}: the action taken or proposed, or why no action will be taken.]
       # owner: Detective Superintendent, Crime Command   # optional: who leads the action
-      # due: {(due + dt.timedelta(days=365)).isoformat()}                            # optional: when it will be done (YYYY-MM-DD)
-      # progress: in progress                          # optional: not started, in progress, complete or no action
+      # due: {(due + dt.timedelta(days=365)).isoformat()}                                 # optional: when it will be done (YYYY-MM-DD)
+      # progress: in progress                           # optional: not started, in progress, complete or no action
 
 # Areas for improvement: same form as the recommendations. Delete this section if the report has none.
 areas_for_improvement:
