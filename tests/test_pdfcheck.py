@@ -116,6 +116,24 @@ def _wrong_parent(doc):
     entries[first] = heading
 
 
+def _links(doc):
+    return [a for page in doc.pages for a in page.get("/Annots", []) if a.get("/Subtype") == Name.Link]
+
+
+def _untagged_link(doc):
+    for link in elements(doc, "/Link"):
+        pdftree.set_kids(link, [k for k in pdftree.kids(link) if not (isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR)])
+
+
+def _undescribed_link(doc):
+    for link in _links(doc):
+        del link.Contents
+
+
+def _no_tab_order(doc):
+    del doc.pages[0].obj.Tabs
+
+
 def _no_outline(doc):
     del doc.Root.Outlines
 
@@ -160,6 +178,9 @@ CASES = [
     (SEED, _drop_heading, r"page 1: \d+ tagged piece\(s\) of content are neither in the structure tree nor marked as artifacts"),
     (SEED, _untagged_text, r"page 1: 1 piece\(s\) of text or images are neither tagged nor marked as artifacts"),
     (SEED, _wrong_parent, r"page 1: 1 piece\(s\) of tagged content are not linked back to their structure element"),
+    (SEED, _untagged_link, r"page 1: \d+ link\(s\) are not tagged"),
+    (SEED, _undescribed_link, r"page 1: \d+ link\(s\) have no description"),
+    (SEED, _no_tab_order, r"page 1: the page's links are not visited in the order of the tags"),
     (SEED, _no_outline, r"no bookmarks"),
     (SEED, _no_relationship, r"has no /AFRelationship"),
     (SEED, _not_associated, r"is not listed in the document's /AF"),

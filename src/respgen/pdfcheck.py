@@ -64,6 +64,7 @@ class _Checker:
         if tagged:
             self.check_marked_content()
             self.check_parent_tree()
+            self.check_annotations()
             self.check_elements()
 
     # --- document level ---
@@ -198,6 +199,25 @@ class _Checker:
                 self.fail(f"the embedded file {label!r} has no modification date (PDF/A-3)")
 
     # --- tags ---
+
+    def check_annotations(self) -> None:
+        """Links must be tagged (an OBJR in a Link element), described, and visited in structure order."""
+        tagged = set()
+        for element, _parent, _depth in pdftree.walk(self.pdf):
+            for kid in pdftree.kids(element):
+                if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR and "/Obj" in kid:
+                    tagged.add(kid.Obj.objgen)
+        for number, page in enumerate(self.pdf.pages, start=1):
+            annotations = [a for a in page.obj.get("/Annots", Array()) if isinstance(a, Dictionary)]
+            links = [a for a in annotations if a.get("/Subtype") == Name.Link]
+            if annotations and page.obj.get("/Tabs") != Name.S:
+                self.fail("the page's links are not visited in the order of the tags (/Tabs /S)", page=number)
+            untagged = [a for a in links if a.objgen not in tagged]
+            if untagged:
+                self.fail(f"{len(untagged)} link(s) are not tagged (no Link element refers to them)", page=number)
+            undescribed = [a for a in links if not str(a.get("/Contents", "")).strip()]
+            if undescribed:
+                self.fail(f"{len(undescribed)} link(s) have no description (/Contents)", page=number)
 
     def check_parent_tree(self) -> None:
         """Each piece of tagged content must lead back (through the ParentTree) to the element holding it."""
