@@ -210,3 +210,11 @@ def test_a_file_that_is_not_a_pdf_is_a_message(tmp_path: Path):
     path.write_text("hello")
     (problem,) = check_pdf(path)
     assert "not a PDF that can be read" in problem.message
+
+
+def test_a_structure_the_checks_do_not_expect_is_reported_not_passed(good, tmp_path: Path):
+    def odd(doc):
+        elements(doc, "/H1")[0].Pg = 5  # a page reference that is not a page
+
+    problems = check_pdf(broken(good[SEED], tmp_path, odd))
+    assert problems and any("could not be checked" in p.message for p in problems)

@@ -38,7 +38,11 @@ def check_pdf(path: Path) -> list[Problem]:
         return [Problem(f"this is not a PDF that can be read ({exc})", file=path)]
     with pdf:
         checker = _Checker(pdf, path)
-        checker.run()
+        try:
+            checker.run()
+        except (pikepdf.PdfError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+            # A PDF built in ways these checks do not expect: say so rather than pass it.
+            checker.fail(f"the PDF's structure could not be checked ({type(exc).__name__}: {exc})")
         return checker.problems
 
 
