@@ -234,3 +234,22 @@ def test_write_atomic_leaves_no_temporary_behind(tmp_path: Path):
     write_atomic(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in target.parent.iterdir()] == ["x.pdf"]
+
+
+def test_a_bar_only_for_long_builds_at_a_terminal(monkeypatch):
+    from respgen import progress
+
+    monkeypatch.setattr(progress.sys.stdout, "isatty", lambda: True, raising=False)
+    assert type(progress.reporter(10, str)) is progress.BarReporter
+    assert type(progress.reporter(progress.BAR_ABOVE, str)) is progress.Reporter
+    assert type(progress.reporter(10, str, quiet=True)) is progress.Reporter
+    monkeypatch.setattr(progress.sys.stdout, "isatty", lambda: False, raising=False)
+    assert type(progress.reporter(10, str)) is progress.Reporter
+
+
+def test_the_summary_says_what_happened():
+    from respgen.progress import Summary
+
+    assert Summary(built=3, up_to_date=97, failed=1, seconds=4.26).line() == (
+        "built 3, up to date 97, failed 1 (4.3 s)"
+    )

@@ -225,7 +225,7 @@ def _peak_kb() -> int:
 
 def _build_job(root: Path, source: Path, kinds: tuple[str, ...], strict: bool, builder: Builder | None) -> Result:
     """Build one job and describe the outcome; never raises for a problem in the response."""
-    project = Project(root)
+    project = _WORKER_PROJECTS.setdefault(root, Project(root)) if _WORKER_PROJECTS is not None else Project(root)
     result = Result(source)
     try:
         built = (builder or build_one)(project, source, strict=strict, kinds=kinds)
@@ -253,7 +253,13 @@ def _build_job(root: Path, source: Path, kinds: tuple[str, ...], strict: bool, b
     return result
 
 
+# In a worker process (which lives for one build), the office file is read once, not once per response.
+_WORKER_PROJECTS: dict[Path, Project] | None = None
+
+
 def _prepare_worker() -> None:
+    global _WORKER_PROJECTS
+    _WORKER_PROJECTS = {}
     # Ctrl-C is the main process's to handle: it stops the pool and keeps what is finished.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Import the renderers once per worker, not once per response.
