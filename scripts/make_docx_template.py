@@ -98,6 +98,10 @@ def _page(doc) -> None:
     settings = doc.settings.element
     for lang in settings.findall(qn("w:themeFontLang")):
         lang.set(qn("w:val"), "en-GB")
+    # Word 2013 and later layout, so Word does not open the document in "Compatibility Mode".
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
 
 
 def _defaults(doc) -> None:
@@ -396,8 +400,6 @@ def _body(doc) -> None:
     add("{{p comment.body }}")
     add("{%p endfor %}")
 
-    closing = add("Yours sincerely", style="Body Text")
-    closing.paragraph_format.space_before = Pt(12)
     add("{%p if signature %}")
     add("{{ signature }}", style="Signature")
     add("{%p endif %}")
