@@ -87,7 +87,7 @@ def test_a_tag_that_word_split_across_runs_still_works(office):
     paragraph.add_run("name }}").bold = True
     document.save(template(office))
     assert check_template(template(office)) == []
-    assert "Cumbria Office of the Police and Crime Commissioner" in [p.text for p in Document(build(office)).paragraphs]
+    assert "Cumbria Office of Police and Crime Commissioner" in [p.text for p in Document(build(office)).paragraphs]
 
 
 def test_an_unknown_variable_is_named_with_its_paragraph(office):
@@ -160,3 +160,18 @@ def test_the_command_exits_non_zero_on_a_broken_template(office):
     assert "statutary" in bad.stderr and "Traceback" not in bad.stderr
     missing = subprocess.run([sys.executable, "-c", RUN_CLI, "check-template", "nowhere.docx"], cwd=office, capture_output=True, text=True)
     assert missing.returncode == 1 and "there is no such file" in missing.stderr
+
+
+def test_the_script_that_made_the_first_template_still_makes_a_good_one(tmp_path):
+    from conftest import ROOT
+
+    target = tmp_path / "response.docx"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_docx_template.py"), str(target)], check=True, capture_output=True)
+    assert check_template(target) == []
+    styles = {s.name for s in Document(target).styles}
+    assert {"Title", "Heading 1", "Heading 2", "Heading 3", "Body Text", "List Bullet", "List Number", "Quote",
+            "Small Print", "Response Table", "Draft Banner"} <= styles  # fmt: skip
+    normal = Document(target).styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    assert normal.find(qn("w:rFonts")).get(qn("w:ascii")) == "Arial"
+    assert normal.find(qn("w:sz")).get(qn("w:val")) == "24"  # 12 pt
+    assert normal.find(qn("w:lang")).get(qn("w:val")) == "en-GB"
