@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +91,17 @@ def render_with(template: Path, letter: view.Letter, *, jinja_env=None, office_f
     buffer = io.BytesIO()
     tpl.docx.save(buffer)
     return _fixed_zip(buffer.getvalue(), letter.date)
+
+
+def tag_sources(stories) -> list[tuple[str, str]]:
+    """(where, text) for each (where, XML) of a template, as docxtpl gives it to Jinja: one paragraph a line."""
+    from docxtpl import DocxTemplate
+
+    out = []
+    for where, root in stories:
+        xml = DocxTemplate.patch_xml(None, DocxTemplate.xml_to_string(None, root))
+        out.append((where, re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)))
+    return out
 
 
 def _template_bytes(path: Path) -> bytes:

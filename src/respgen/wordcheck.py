@@ -154,8 +154,8 @@ def check_docx(path) -> list[Problem]:
     if default != "en-GB":
         fail(f"the default language in the styles is '{default or 'not set'}', not en-GB", "Office software reads the language from the document defaults (w:lang in styles.xml).")
 
-    # The house style: left aligned, no capitals-only text.
-    for where, root in [*stories, ("the styles", document.styles.element)]:
+    # The house style: left aligned, no capitals-only text (in the text and in the styles it uses).
+    for where, root in [*stories, *_used_styles(document, stories)]:
         for jc in root.iter(qn("w:jc")):
             if jc.get(qn("w:val")) in ("both", "distribute") and jc.getparent().tag == qn("w:pPr"):
                 fail(f"text in {where} is justified", "Use left-aligned text: justified text is harder to read.")
@@ -165,6 +165,29 @@ def check_docx(path) -> list[Problem]:
                 fail(f"text in {where} is set in capitals only", "Remove 'All caps' from the style: capitals-only text is harder to read.")
                 break
     return problems
+
+
+def _used_styles(document, stories) -> list[tuple[str, object]]:
+    """(where, XML) of each style the document's text uses, the styles they are based on included."""
+    styles = {s.get(qn("w:styleId")): s for s in document.styles.element.findall(qn("w:style"))}
+    wanted = {sid for sid, s in styles.items() if s.get(qn("w:default")) in ("1", "true")}
+    for _, root in stories:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            wanted.update(e.get(qn("w:val")) for e in root.iter(qn(tag)))
+    seen: dict[str, object] = {}
+    while wanted:
+        sid = wanted.pop()
+        if sid in seen or sid not in styles:
+            continue
+        seen[sid] = styles[sid]
+        for link in ("w:basedOn", "w:link"):
+            based = styles[sid].find(qn(link))
+            if based is not None:
+                wanted.add(based.get(qn("w:val")))
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    found = [("the document defaults", defaults)] if defaults is not None else []
+    names = _style_names(document)
+    return found + [(f"the style '{names.get(sid, sid)}'", seen[sid]) for sid in sorted(seen)]
 
 
 # --- the template ---------------------------------------------------------------------
@@ -252,18 +275,6 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _parts_xml(document) -> list[tuple[str, str]]:
-    from docxtpl import DocxTemplate
-
-    patch = DocxTemplate.patch_xml
-    xml_of = DocxTemplate.xml_to_string
-    out = []
-    for where, root in _stories(document):
-        xml = patch(None, xml_of(None, root))
-        out.append((where, re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)))
-    return out
-
-
 def _jinja_problems(document, path: Path) -> list[Problem]:
     from jinja2 import Environment, TemplateSyntaxError, meta
 
@@ -272,7 +283,7 @@ def _jinja_problems(document, path: Path) -> list[Problem]:
     env = Environment()
     problems: list[Problem] = []
     variables: dict[str, str] = {}
-    for where, xml in _parts_xml(document):
+    for where, xml in word.tag_sources(_stories(document)):
         try:
             parsed = env.parse(xml)
         except TemplateSyntaxError as exc:
