@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -237,6 +238,28 @@ def test_the_stylesheet_cannot_fetch_files_or_the_network(project_dir: Path):
     css.write_text("body { background: url(http://example.com/x.png) }\n" + original)
     with pytest.raises(RespgenError, match="http://example.com/x.png.*network"):
         render(project_dir, SEED)
+
+
+@pytest.mark.parametrize(
+    "where, old, new, reference",
+    [
+        ("office.yaml", "file: logo.png", 'file: "http://example.com/logo.png"', "http://example.com/logo.png"),
+        ("office.yaml", "file: logo.png", 'file: "file:///etc/passwd"', "file:///etc/passwd"),
+        ("response.css", "@page {", '@import url("file:///etc/passwd");\n@page {', "file:///etc/passwd"),
+        ("response.css", "@page {", "body { background: url(http://example.com/x.png) }\n@page {", "http://example.com/x.png"),
+    ],
+)
+def test_respgen_build_refuses_a_blocked_reference_and_writes_nothing(project_dir: Path, where, old, new, reference):
+    path = project_dir / "templates" / where
+    path.write_text(path.read_text().replace(old, new, 1))
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from respgen.cli import main; sys.argv[0] = 'respgen'; main()", "build",
+         f"responses/{SEED}.yaml"],
+        cwd=project_dir, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert reference in result.stderr and "Traceback" not in result.stderr
+    assert not (project_dir / "output" / f"{SEED}.pdf").exists()
 
 
 def test_a_response_cannot_pull_in_files_through_its_text(project_dir: Path, tmp_path: Path):
