@@ -7,12 +7,14 @@ copy of that folder (copies keep the files' times, so the copy is up to date).
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -181,6 +183,44 @@ def test_a_worker_killed_mid_write_leaves_the_previous_documents(office: Path):
     result = respgen(office, "build")
     assert result.returncode == 0, result.stderr
     assert len(wrote(result)) == 2 * len(stems(office))
+    assert list((office / "output").glob(".*.part")) == []
+
+
+def test_ctrl_c_stops_at_once_and_leaves_whole_documents(office: Path):
+    import os
+    import signal
+
+    before = documents(office)
+    for path in (office / "responses").glob("*.yaml"):
+        path.write_text(path.read_text() + "\n# edited\n")
+    build = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "build", "--jobs", "2"],
+        cwd=office,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    lock = office / "output" / ".respgen.lock"
+    deadline = time.monotonic() + 60
+    while not (lock.exists() and lock.read_text().strip()) and build.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    time.sleep(0.5)
+    os.killpg(build.pid, signal.SIGINT)  # as Ctrl-C at a terminal: the main process and its workers
+    out, err = build.communicate(timeout=15)
+    if build.returncode == 0:
+        pytest.skip("the build finished before it could be interrupted")
+    assert build.returncode == 130 and "stopped." in err and "Traceback" not in err
+    # Each document is either the earlier one or a whole new one that opens.
+    for name, data in documents(office).items():
+        if data != before[name]:
+            if name.endswith(".pdf"):
+                assert data.rstrip().endswith(b"%%EOF")
+            else:
+                assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+    result = respgen(office, "build")
+    assert result.returncode == 0, result.stderr
     assert list((office / "output").glob(".*.part")) == []
 
 

@@ -389,9 +389,14 @@ def _run_pool(project, todo, workers, strict, builder, accept, on_start, on_runn
                     )
                 accept(job, result)
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
+        # Stop now (Ctrl-C, or a fault here): the workers are ended rather than left to finish their
+        # responses; any temporary file one was writing is removed by the next build.
+        workers = list((getattr(executor, "_processes", None) or {}).values())  # shutdown() forgets them
+        for process in workers:
             process.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.join(5)
         raise
     executor.shutdown(wait=True)
 
