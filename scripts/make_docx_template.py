@@ -14,8 +14,8 @@ What the template holds:
   Signature) and the table style Response Table;
 - Arial 12 pt, left aligned, language en-GB in the document defaults;
 - a first-page header with the logo and the marking, a header with the
-  marking on later pages, and a footer with the marking and "Page X of Y"
-  as Word fields;
+  marking on later pages (both with a DRAFT watermark shown only for
+  drafts), and a footer with the marking and "Page X of Y" as Word fields;
 - the letter itself as docxtpl tags ({{ ... }}, {%p ... %}, {%tr ... %}).
 
 Usage: python scripts/make_docx_template.py [OUTPUT]   (default templates/response.docx)
@@ -316,6 +316,31 @@ def _footer(footer) -> None:
     _field(line, "NUMPAGES")
 
 
+_VML = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"'
+)
+
+
+def _watermark(paragraph) -> None:
+    """A pale diagonal DRAFT behind the text of every page of a draft, as Word's own watermarks are made."""
+    paragraph.add_run("{% if draft %}")
+    paragraph._p.append(parse_xml(
+        f'<w:r {nsdecls("w")} {_VML}><w:rPr><w:noProof/></w:rPr><w:pict>'
+        '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+        'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+        '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+        '<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s2049" type="#_x0000_t136" '
+        'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:140pt;rotation:315;'
+        "z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+        'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
+        'fillcolor="#F4C7CE" stroked="f"><v:fill opacity="0.5"/>'
+        '<v:textpath style="font-family:&quot;Arial&quot;;font-size:1pt;font-weight:bold" string="DRAFT"/>'
+        '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>'
+    ))
+    paragraph.add_run("{% endif %}")
+
+
 def _header_footer(doc) -> None:
     section = doc.sections[0]
     first = section.first_page_header
@@ -323,6 +348,7 @@ def _header_footer(doc) -> None:
     marking.text = "{{ marking_line }}"
     marking.style = "Marking"
     marking.paragraph_format.space_before = Pt(0)
+    _watermark(marking)
     logo = first.add_paragraph("{% if logo %}{{ logo }}{% endif %}", style="Header")
     logo.paragraph_format.space_after = Pt(0)
     later = section.header
@@ -331,6 +357,7 @@ def _header_footer(doc) -> None:
     marking.text = "{{ marking_line }}"
     marking.style = "Marking"
     marking.paragraph_format.space_before = Pt(0)
+    _watermark(marking)
     _footer(section.first_page_footer)
     section.footer.is_linked_to_previous = False
     _footer(section.footer)

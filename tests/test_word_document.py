@@ -245,9 +245,13 @@ def test_a_draft_says_so_and_a_final_response_does_not(office):
     assert "DRAFT: not for publication or circulation beyond those preparing this response." in draft
     assert text_of(document.sections[0].header._element) == "OFFICIAL – DRAFT"
     assert "OFFICIAL – DRAFT" in text_of(document.sections[0].footer._element)
+    for header in (document.sections[0].header, document.sections[0].first_page_header):
+        assert re.search(r'<v:textpath [^>]*string="DRAFT"', header._element.xml)  # the watermark
     final, document = everything(EXAMPLES[0].stem)
     assert "DRAFT" not in final
     assert text_of(document.sections[0].header._element) == "OFFICIAL"
+    for header in (document.sections[0].header, document.sections[0].first_page_header):
+        assert "DRAFT" not in header._element.xml
 
 
 def test_the_commissioners_signature_picture_has_alt_text(tmp_path):
