@@ -175,3 +175,17 @@ def test_the_script_that_made_the_first_template_still_makes_a_good_one(tmp_path
     assert normal.find(qn("w:rFonts")).get(qn("w:ascii")) == "Arial"
     assert normal.find(qn("w:sz")).get(qn("w:val")) == "24"  # 12 pt
     assert normal.find(qn("w:lang")).get(qn("w:val")) == "en-GB"
+
+
+def test_the_names_check_template_accepts_are_exactly_the_names_respgen_fills_in(office):
+    import io
+
+    from docxtpl import DocxTemplate
+
+    from respgen import word, wordxml
+    from respgen.wordcheck import _sample_letter
+
+    tpl = DocxTemplate(io.BytesIO(template(office).read_bytes()))
+    tpl.init_docx()
+    context = word._context(_sample_letter(), tpl, wordxml.Writer(tpl.docx, on_link=tpl.build_url_id), template(office))
+    assert set(context) == word.VARIABLES
