@@ -13,6 +13,7 @@ from pikepdf import Name
 from conftest import copy_project
 from respgen import htmllint, pdf, view
 from respgen.errors import RespgenError
+from respgen.pdfcheck import check_pdf
 from respgen.project import Project
 from respgen.source import read_response
 
@@ -276,6 +277,23 @@ def test_a_response_cannot_pull_in_files_through_its_text(project_dir: Path, tmp
         links = [str(a.A.get("/URI", "")) for p in doc.pages for a in p.get("/Annots", [])]
     assert len(set(images)) <= 2  # the logo (and nothing read from /etc)
     assert not any(link.startswith("file:") for link in links)
+
+
+def test_only_a_web_address_becomes_a_link(project_dir: Path, tmp_path: Path):
+    import dataclasses
+
+    # The response file only accepts https:// addresses; the template does not rely on it.
+    project = Project(project_dir)
+    source = read_response(project_dir / "responses" / f"{SEED}.yaml")
+    letter = view.letter(source.response, project.office, project.templates)
+    details = tuple(dataclasses.replace(d, href="javascript:alert(1)") if d.href else d for d in letter.details)
+    out = tmp_path / "link.pdf"
+    out.write_bytes(pdf.render(dataclasses.replace(letter, details=details), source, project))
+    with pikepdf.open(out) as doc:
+        links = [str(a.A.get("/URI", "")) for p in doc.pages for a in p.get("/Annots", [])]
+    assert not any("javascript" in link for link in links)
+    assert "Inspection title: Both sides of the coin" in text_of(out)
+    assert check_pdf(out) == []
 
 
 def test_a_picture_weasyprint_cannot_read_fails_the_build(project_dir: Path):

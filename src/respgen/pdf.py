@@ -36,15 +36,6 @@ _stylesheets: dict[tuple, object] = {}
 _fonts: list[object] = []
 
 
-class _Blocked(Exception):
-    """A reference the letter may not load; carries the URL and why."""
-
-    def __init__(self, url: str, reason: str):
-        super().__init__(url)
-        self.url = url
-        self.reason = reason
-
-
 def render(letter: view.Letter, source: ResponseSource, project: Project) -> bytes:
     """The finished PDF of ``letter``, as bytes."""
     html = render_html(letter, project)
@@ -103,6 +94,8 @@ def _environment(templates: Path) -> jinja2.Environment:
         env.tests["paragraph"] = lambda block: isinstance(block, markup.Paragraph)
         env.tests["list_block"] = lambda block: isinstance(block, markup.List)
         env.tests["quote"] = lambda block: isinstance(block, markup.Quote)
+        # Only web links become links: a file: or javascript: address in a response is shown as text.
+        env.tests["web_link"] = lambda url: isinstance(url, str) and url.strip().lower().startswith(("https://", "http://"))
         _environments[templates] = env
     return env
 
@@ -133,8 +126,8 @@ def _draw(html: str, letter: view.Letter, project: Project, roots: tuple[Path, .
         stylesheet = _stylesheet(project.templates, fetcher, base_url)
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         pdf = document.write_pdf(stylesheets=[stylesheet], font_config=_font_config(), pdf_variant=VARIANT)
-    except _Fatal as exc:
-        raise RespgenError(_blocked_problem(exc.blocked, letter, project, base_url)) from None
+    except _Blocked as exc:
+        raise RespgenError(_blocked_problem(exc, letter, project, base_url)) from None
     finally:
         logger.removeHandler(handler)
     if errors:
@@ -195,12 +188,14 @@ def _stylesheet(templates: Path, fetcher, base_url: str):
 # --- the safe fetcher ----------------------------------------------------------------
 
 
-class _Fatal(BaseException):
-    """Raised inside WeasyPrint to stop drawing; BaseException so WeasyPrint does not swallow it."""
+class _Blocked(BaseException):
+    """A reference the letter may not load, with the reason. A BaseException, as WeasyPrint's
+    fatal fetch errors are: WeasyPrint turns any Exception into a warning and draws on."""
 
-    def __init__(self, blocked: _Blocked):
-        super().__init__(blocked.url)
-        self.blocked = blocked
+    def __init__(self, url: str, reason: str):
+        super().__init__(url)
+        self.url = url
+        self.reason = reason
 
 
 _fetcher_cache: dict[tuple[Path, ...], object] = {}
@@ -217,7 +212,7 @@ def _fetcher(roots: tuple[Path, ...]):
 def _make_fetcher(roots: tuple[Path, ...]):
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    class Fatal(_Fatal, FatalURLFetchingError):
+    class Fatal(_Blocked, FatalURLFetchingError):
         pass
 
     class SafeFetcher(URLFetcher):
@@ -232,24 +227,22 @@ def _make_fetcher(roots: tuple[Path, ...]):
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme != "file":
-                raise Fatal(_Blocked(url, "respgen never fetches anything from the network"))
+                raise Fatal(url, "respgen never fetches anything from the network")
             parts = urlsplit(url)
             if parts.netloc not in ("", "localhost"):
-                raise Fatal(_Blocked(url, "respgen never reads files from other machines"))
+                raise Fatal(url, "respgen never reads files from other machines")
             try:
                 path = Path(unquote(parts.path)).resolve()
             except (OSError, RuntimeError):
-                raise Fatal(_Blocked(url, "the file cannot be found")) from None
+                raise Fatal(url, "the file cannot be found") from None
             if not any(path.is_relative_to(root) for root in self.roots):
-                raise Fatal(
-                    _Blocked(url, "it is outside templates/ and the response's folder, the only places respgen reads")
-                )
+                raise Fatal(url, "it is outside templates/ and the response's folder, the only places respgen reads")
             try:
                 body = path.read_bytes() if path.is_file() else None
             except OSError:
                 body = None
             if body is None:
-                raise Fatal(_Blocked(url, "the file cannot be found or read"))
+                raise Fatal(url, "the file cannot be found or read")
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), body, {"Content-Type": kind})
 
