@@ -191,7 +191,7 @@ def test_a_draft_says_so_on_every_page_and_a_final_does_not(project_dir: Path, t
         count = len(doc.pages)
     draft_text = text_of(out)
     assert draft_text.count("OFFICIAL – DRAFT") >= 2 * count  # header or footer on each page
-    assert "Draft: not for publication" in draft_text
+    assert "DRAFT: not for publication or circulation beyond those preparing this response." in draft_text
     # The large grey watermark is a page background, on every page.
     with pikepdf.open(out) as doc:
         assert all(_has_background_picture(page) for page in doc.pages)
