@@ -1,0 +1,156 @@
+"""Repairing WeasyPrint's per-page fragments, on structure trees built by hand.
+
+A table whose caption is the last thing on a page becomes a Table holding only
+the caption, followed by a Table with the header and rows on the next page.
+"""
+
+from __future__ import annotations
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from respgen import pdfpost, pdftree
+
+
+def _doc_with(kids_of_document):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
+    root.K = Array([document])
+    root.ParentTree = Dictionary(Nums=Array([0, Array(), 1, Array()]))
+    pdf.Root.StructTreeRoot = root
+    pdf.pages[0].obj.StructParents = 0
+    pdf.pages[1].obj.StructParents = 1
+    pdftree.set_kids(document, kids_of_document(pdf, document))
+    return pdf
+
+
+def _element(pdf, tag, parent, kids=(), page=0, **extra):
+    element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name(tag), P=parent, Pg=pdf.pages[page].obj, **extra))
+    element.K = Array(list(kids))
+    return element
+
+
+def _cell(pdf, tag, parent, mcid, page, **extra):
+    cell = _element(pdf, tag, parent, [mcid] if mcid is not None else [], page, **extra)
+    if mcid is not None:
+        entries = pdf.Root.StructTreeRoot.ParentTree.Nums[2 * page + 1]
+        while len(entries) <= mcid:
+            entries.append(None)
+        entries[mcid] = cell
+    return cell
+
+
+def _table(pdf, parent, page, caption_mcid=None, header_mcids=(), rows=()):
+    table = _element(pdf, "/Table", parent, page=page)
+    kids = []
+    if caption_mcid is not None:
+        kids.append(_cell(pdf, "/Caption", table, caption_mcid, page))
+    if header_mcids:
+        head = _element(pdf, "/THead", table, page=page)
+        row = _element(pdf, "/TR", head, page=page)
+        pdftree.set_kids(row, [
+            _cell(pdf, "/TH", row, m, page, ID=String(f"{page}-0-{j}"), A=Dictionary(O=Name.Table))
+            for j, m in enumerate(header_mcids)
+        ])
+        pdftree.set_kids(head, [row])
+        kids.append(head)
+    if rows:
+        body = _element(pdf, "/TBody", table, page=page)
+        made = []
+        for mcids in rows:
+            tr = _element(pdf, "/TR", body, page=page)
+            pdftree.set_kids(tr, [
+                _cell(pdf, "/TD", tr, m, page, A=Dictionary(O=Name.Table, Headers=Array([String(f"{page}-0-{j}")])))
+                for j, m in enumerate(mcids)
+            ])
+            made.append(tr)
+        pdftree.set_kids(body, made)
+        kids.append(body)
+    pdftree.set_kids(table, kids)
+    return table
+
+
+def _tags(element) -> list:
+    return [str(k.S)[1:] for k in pdftree.child_elements(element)]
+
+
+def test_a_caption_left_alone_on_a_page_joins_its_table():
+    pdf = _doc_with(lambda pdf, doc: [
+        _table(pdf, doc, 0, caption_mcid=0),
+        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(2, 3), (4, 5)]),
+    ])
+    pdfpost.merge_fragments(pdf)
+    (table,) = pdftree.child_elements(pdftree.roots(pdf)[0])
+    assert _tags(table) == ["Caption", "THead", "TBody"]
+    assert all(k.P.objgen == table.objgen for k in pdftree.child_elements(table))
+    body = pdftree.child_elements(table)[2]
+    assert len(pdftree.child_elements(body)) == 2
+
+
+def test_a_repeated_header_is_dropped_and_cells_point_at_the_first_header():
+    pdf = _doc_with(lambda pdf, doc: [
+        _table(pdf, doc, 0, caption_mcid=0, header_mcids=(1, 2), rows=[(3, 4)]),
+        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(2, 3), (4, 5)]),
+    ])
+    pdfpost.merge_fragments(pdf)
+    (table,) = pdftree.child_elements(pdftree.roots(pdf)[0])
+    assert _tags(table) == ["Caption", "THead", "TBody"]
+    rows = pdftree.child_elements(pdftree.child_elements(table)[2])
+    assert len(rows) == 3
+    for row in rows:
+        assert [str(c.A.Headers[0]) for c in pdftree.child_elements(row)] == ["0-0-0", "0-0-1"]
+    # The second page's header row is no longer reached, so it becomes an artifact.
+    reached = pdftree.reachable_content(pdf)
+    second = pdf.pages[1].obj.objgen
+    assert (second, 0) not in reached and (second, 1) not in reached
+    assert (second, 2) in reached
+
+
+def test_a_row_split_by_the_page_break_is_joined_cell_by_cell():
+    pdf = _doc_with(lambda pdf, doc: [
+        _table(pdf, doc, 0, header_mcids=(0, 1), rows=[(2, 3)]),
+        # The second half of the row: its first cell (the reference) is empty.
+        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(None, 2), (3, 4)]),
+    ])
+    pdfpost.merge_fragments(pdf)
+    (table,) = pdftree.child_elements(pdftree.roots(pdf)[0])
+    rows = pdftree.child_elements(pdftree.child_elements(table)[1])
+    assert len(rows) == 2
+    response = pdftree.child_elements(rows[0])[1]
+    number = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+    held = sorted((number[page], mcid) for page, mcid in pdftree.marked_content(response))
+    assert held == [(0, 3), (1, 2)]
+    # The ParentTree now names the joined cell for the moved content.
+    assert pdftree.parent_tree(pdf)[1][2].objgen == response.objgen
+
+
+def test_two_lists_on_the_same_page_stay_two_lists():
+    def lists(pdf, doc):
+        first = _element(pdf, "/L", doc, page=0)
+        pdftree.set_kids(first, [_element(pdf, "/LI", first, [_cell(pdf, "/LBody", first, 0, 0)], page=0)])
+        second = _element(pdf, "/L", doc, page=0)
+        pdftree.set_kids(second, [_element(pdf, "/LI", second, [_cell(pdf, "/LBody", second, 1, 0)], page=0)])
+        return [first, second]
+
+    pdf = _doc_with(lists)
+    pdfpost.merge_fragments(pdf)
+    assert _tags(pdftree.roots(pdf)[0]) == ["L", "L"]
+
+
+def test_a_list_continued_on_the_next_page_becomes_one_list():
+    def lists(pdf, doc):
+        first = _element(pdf, "/L", doc, page=0)
+        pdftree.set_kids(first, [_element(pdf, "/LI", first, [_cell(pdf, "/LBody", first, 0, 0)], page=0)])
+        second = _element(pdf, "/L", doc, page=1)
+        pdftree.set_kids(second, [_element(pdf, "/LI", second, [_cell(pdf, "/LBody", second, 0, 1)], page=1)])
+        return [first, second]
+
+    pdf = _doc_with(lists)
+    pdfpost.merge_fragments(pdf)
+    (merged,) = pdftree.child_elements(pdftree.roots(pdf)[0])
+    # The second item had no label: it is the rest of the first item, so the list has one item.
+    items = pdftree.child_elements(merged)
+    assert len(items) == 1
