@@ -184,11 +184,25 @@ def pdf_texts(path: Path) -> list[str]:
     return texts
 
 
+# Unicode's "default ignorable" code points: never drawn, so a PDF's text need not hold them.
+_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
+
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return unicodedata.category(char) == "Cf" or any(low <= code <= high for low, high in _IGNORABLE)
+
+
 def comparable(text: str) -> str:
     """Text with the differences that line-wrapping makes removed: no spaces or line breaks, and no
-    invisible format characters (a joiner between emoji, the direction marks around right-to-left text)."""
+    invisible characters (a joiner between emoji, the direction marks around right-to-left text)."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return "".join(c for c in text if not c.isspace() and not _invisible(c))
 
 
 def assert_documents(root: Path, stem: str, literals: list[str]) -> None:
@@ -373,3 +387,121 @@ def test_output_folder_read_only(tmp_path):
     assert result.returncode == 1
     assert "cannot write" in result.stderr, result.stderr
     assert all(path.read_bytes() == data for path, data in earlier.items())
+
+
+# --- output/ that cannot be written: simulated, since a test cannot fill a disk or lock a file -----
+
+
+def _build_with_failing(monkeypatch, tmp_path, name: str, error: OSError):
+    import respgen.files
+    from respgen.build import build_one
+    from respgen.errors import RespgenError
+    from respgen.project import Project
+
+    root = copy_project(tmp_path / "office")
+    earlier = _earlier_outputs(root)
+    real = getattr(respgen.files.os, name)
+    calls = []
+
+    def failing(*args, **kwargs):
+        if name == "fsync" and not calls:
+            calls.append(args)
+            raise error
+        if name == "replace":
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(respgen.files.os, name, failing)
+    response = sorted((root / "responses").glob("*.yaml"))[0]
+    with pytest.raises(RespgenError) as caught:
+        build_one(Project(root), response)
+    assert all(path.read_bytes() == data for path, data in earlier.items()), "an earlier document was changed"
+    assert not [p for p in (root / "output").iterdir() if p.name.startswith(".")], "a temporary file was left behind"
+    return str(caught.value)
+
+
+def test_disk_full(monkeypatch, tmp_path):
+    import errno
+
+    message = _build_with_failing(monkeypatch, tmp_path, "fsync", OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    assert "cannot write" in message and "No space left on device" in message
+    assert "space on the disk" in message
+
+
+def test_output_file_open_in_another_program(monkeypatch, tmp_path):
+    import errno
+
+    message = _build_with_failing(monkeypatch, tmp_path, "replace", PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+    assert "cannot write" in message and "Permission denied" in message
+    assert "Close the file if it is open in another program" in message
+
+
+# --- every required key, left out in turn (made from the model, so a new key is covered too) ---
+
+
+def _required_paths(model, prefix=()) -> list[tuple]:
+    from respgen.source import _inner_model
+
+    paths = []
+    for name, info in model.model_fields.items():
+        inner = _inner_model(info.annotation)
+        if info.is_required():
+            paths.append(prefix + (name,))
+        if inner is not None and not str(info.annotation).startswith("list"):
+            paths += _required_paths(inner, prefix + (name,))
+    return paths
+
+
+def _without(data, path):
+    import copy
+
+    data = copy.deepcopy(data)
+    container = data
+    for key in path[:-1]:
+        container = container[key]
+    del container[path[-1]]
+    return data
+
+
+def _response_with_item() -> dict:
+    import yaml
+
+    data = yaml.safe_load((CATALOGUE / "contract" / "applies-yes.yaml").read_text(encoding="utf-8"))
+    assert data["recommendations"]["items"]
+    return data
+
+
+def _required_cases():
+    from respgen.model import Item, Office, Response
+
+    cases = [("response", p) for p in _required_paths(Response)]
+    cases += [("response", ("recommendations", "items", 0, p[0])) for p in _required_paths(Item)]
+    import yaml
+
+    office = yaml.safe_load((HERE.parent / "templates" / "office.yaml").read_text(encoding="utf-8"))
+    # Keys inside an optional section (a signature, say) only where the example office file has the section.
+    cases += [("office", p) for p in _required_paths(Office) if len(p) == 1 or p[0] in office]
+    return cases
+
+
+@pytest.mark.parametrize("kind,path", _required_cases(), ids=lambda v: v if isinstance(v, str) else ".".join(map(str, v)))
+def test_every_required_key_missing_in_turn(tmp_path, kind, path):
+    import yaml
+
+    from respgen.errors import RespgenError
+    from respgen.source import read_office, read_response
+
+    if kind == "response":
+        data, read = _response_with_item(), read_response
+    else:
+        data, read = yaml.safe_load((HERE.parent / "templates" / "office.yaml").read_text(encoding="utf-8")), read_office
+    file = tmp_path / f"{kind}.yaml"
+    file.write_text(yaml.safe_dump(_without(data, path), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RespgenError) as caught:
+        read(file)
+    dotted = "".join(f"[{p + 1}]" if isinstance(p, int) else ("." if i else "") + p for i, p in enumerate(path))
+    problems = caught.value.problems
+    assert len(problems) == 1, str(caught.value)
+    assert f"the required key '{dotted}' is missing" in problems[0].message
+    assert f"Add '{path[-1]}:'" in problems[0].hint
+    assert problems[0].file == file and problems[0].line is not None

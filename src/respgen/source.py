@@ -184,8 +184,9 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
     return locator.problem(loc, f"'{where}': {err.get('msg', 'is not valid')}")
 
 
-# Characters an XML document (and so a Word document or a tagged PDF) cannot hold.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters an XML document (and so a Word document or a tagged PDF) cannot hold, and the
+# C1 control characters, which XML tolerates but which no font draws and no reader can see.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
