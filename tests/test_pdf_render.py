@@ -10,7 +10,6 @@ import pikepdf
 import pytest
 from pikepdf import Name
 
-from conftest import copy_project
 from respgen import htmllint, pdf, view
 from respgen.errors import RespgenError
 from respgen.pdfcheck import check_pdf

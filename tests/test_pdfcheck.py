@@ -131,7 +131,8 @@ def _undescribed_link(doc):
 
 
 def _no_tab_order(doc):
-    del doc.pages[0].obj.Tabs
+    for page in doc.pages:
+        del page.obj.Tabs
 
 
 def _no_outline(doc):
@@ -170,7 +171,7 @@ CASES = [
     (SEED, _font_not_embedded, r"page 1: the font .* is not embedded"),
     (SEED, _no_to_unicode, r"page 1: the font .* has no ToUnicode"),
     (SEED, _no_alt, r"page 1: a Figure \(picture\) has no alternative text"),
-    (TABLES, _no_scope, r"page 2: 6 table header cell\(s\) have no /Scope"),
+    (TABLES, _no_scope, r"page \d+: 6 table header cell\(s\) have no /Scope"),
     (TABLES, _no_header_cells, r"a Table has no header cells"),
     (SEED, _first_heading_h2, r"the first heading is H2; it must be H1"),
     (SEED, _skip_level, r"heading H3 follows H1, skipping a level"),
@@ -178,9 +179,9 @@ CASES = [
     (SEED, _drop_heading, r"page 1: \d+ tagged piece\(s\) of content are neither in the structure tree nor marked as artifacts"),
     (SEED, _untagged_text, r"page 1: 1 piece\(s\) of text or images are neither tagged nor marked as artifacts"),
     (SEED, _wrong_parent, r"page 1: 1 piece\(s\) of tagged content are not linked back to their structure element"),
-    (SEED, _untagged_link, r"page 1: \d+ link\(s\) are not tagged"),
-    (SEED, _undescribed_link, r"page 1: \d+ link\(s\) have no description"),
-    (SEED, _no_tab_order, r"page 1: the page's links are not visited in the order of the tags"),
+    (SEED, _untagged_link, r"page \d+: \d+ link\(s\) are not tagged"),
+    (SEED, _undescribed_link, r"page \d+: \d+ link\(s\) have no description"),
+    (SEED, _no_tab_order, r"page \d+: the page's links are not visited in the order of the tags"),
     (SEED, _no_outline, r"no bookmarks"),
     (SEED, _no_relationship, r"has no /AFRelationship"),
     (SEED, _not_associated, r"is not listed in the document's /AF"),
