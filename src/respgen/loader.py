@@ -93,6 +93,8 @@ class Locator:
 
     file: Path
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # Things noticed while reading that do not stop the build (text that may have been cut by a '#').
+    warnings: list[Problem] = field(default_factory=list)
 
     def find(self, path: Path_) -> tuple[int | None, int | None]:
         """The position of ``path``, or of its nearest ancestor that exists."""
@@ -190,7 +192,7 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, Locator]:
     locator = Locator(path)
     if node is None:
         return None, locator
-    builder = _Builder(path, locator)
+    builder = _Builder(path, locator, text)
     data = builder.build(node, ())
     return data, locator
 
@@ -253,6 +255,9 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
     elif "while scanning an alias" in context or "while scanning an anchor" in context:
         problem = "a value cannot start with '*' or '&' (YAML reads them as references)"
         hint = "Put the whole value in quotation marks, or start it with another character."
+    elif "found another document" in problem or "expected a single document" in context:
+        problem = "the file holds a second document after a '---' line"
+        hint = "A response file holds one response: remove the '---' line and what follows it, or move that to a file of its own."
     elif "found undefined alias" in problem or "found undefined anchor" in problem:
         problem = "an alias (*name) refers to an anchor (&name) that is not defined above it"
         hint = "Write the value out instead of using '*'; in text, put a value that starts with '*' in quotation marks."
@@ -275,9 +280,10 @@ def _shown_tag(tag: str) -> str:
 class _Builder:
     """Turns composed YAML nodes into dicts, lists and scalars with positions."""
 
-    def __init__(self, path: Path, locator: Locator):
+    def __init__(self, path: Path, locator: Locator, text: str = ""):
         self.path = path
         self.locator = locator
+        self.lines = text.splitlines()
         self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
         self.count = 0
 
@@ -330,6 +336,14 @@ class _Builder:
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise self._problem(key_node, "a key must be a simple word", "Write the key as plain text followed by a colon.")
             key = str(key) if not isinstance(key, str) else key
+            odd = next((c for c in key if (c.isspace() and c != " ") or unicodedata.category(c) in ("Cf", "Co")), None)
+            if odd is not None:
+                raise self._problem(
+                    key_node,
+                    f"the key '{key.strip()}' contains the invisible character {describe_char(odd)}",
+                    "Retype the key and the spaces before it with ordinary spaces (it often comes with text pasted"
+                    " from a web page or Word).",
+                )
             if key in result:
                 first = self.locator.positions.get(path + (key,), (None, None))[0]
                 raise self._problem(
@@ -357,6 +371,8 @@ class _Builder:
                     "Write dates as YYYY-MM-DD, for example 2020-01-10, and check the day exists in that month.",
                 ) from None
             raise self._problem(node, (f"'{where}': " if where else "") + f"this value cannot be read: {message}") from None
+        if isinstance(value, str) and node.style is None:
+            self._cut_by_comment(node, path)
         # Keep how a number was written, so that a number used as text ("1.10") is not changed.
         if isinstance(value, bool):
             return value
@@ -369,6 +385,27 @@ class _Builder:
             number.yaml_text = node.value
             return number
         return value
+
+
+    def _cut_by_comment(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """Warn when ' #' right after unquoted text made the rest of the line a comment ("Recommendation #3")."""
+        mark = node.end_mark
+        if mark.line >= len(self.lines):
+            return
+        rest = self.lines[mark.line][mark.column:]
+        if len(rest) > 2 and rest[0] == " " and rest[1] == "#" and not rest[2].isspace():
+            self.locator.warnings.append(
+                Problem(
+                    f"the text after ' #' is taken as a comment and left out of the documents: '{rest[1:].strip()}'",
+                    file=self.path,
+                    line=mark.line + 1,
+                    column=mark.column + 2,
+                    hint="If it is part of the text, put the whole value in quotation marks"
+                    f" (\"{node.value}{rest.rstrip()}\"); if it is a comment, put two spaces before the '#'"
+                    " and one after it.",
+                    severity="warning",
+                )
+            )
 
 
 def _dotted(path: Path_) -> str:

@@ -43,7 +43,7 @@ def read_response(path: Path) -> ResponseSource:
     text = read_text(path)
     data, locator = load_yaml(path, text)
     response = validate(Response, data, locator, what="response")
-    return ResponseSource(path, text, response, locator, _date_warnings(response, locator))
+    return ResponseSource(path, text, response, locator, locator.warnings + _date_warnings(response, locator))
 
 
 def read_office(path: Path) -> Office:
@@ -161,7 +161,7 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
     if kind == "bool_parsing" or kind == "bool_type":
         return locator.problem(loc, f"'{where}' must be true or false, not {given!r}", "Write true or false.")
     if kind in ("string_type", "string_too_short"):
-        if kind == "string_too_short":
+        if kind == "string_too_short" or given is None:
             return locator.problem(loc, f"'{where}' is empty", "Write the text after the colon, or remove the key if it is optional.")
         return locator.problem(
             loc,
