@@ -21,8 +21,23 @@ LOCK_NAME = ".respgen.lock"
 
 try:
     import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
 class BuildLock:
@@ -31,16 +46,10 @@ class BuildLock:
         self._fd: int | None = None
 
     def _try(self) -> bool:
-        if fcntl is None:  # pragma: no cover - without fcntl, O_EXCL on the lock file stands in
-            try:
-                self._fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o644)
-                return True
-            except FileExistsError:
-                return False
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(self._fd)
             return True
-        except BlockingIOError:
+        except OSError:  # held by another build
             return False
 
     def holder(self) -> str:
@@ -54,8 +63,7 @@ class BuildLock:
     def acquire(self, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if fcntl is not None:
-                self._fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+            self._fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
         except OSError as exc:
             raise RespgenError(
                 f"cannot use the folder {self.path.parent}: {exc.strerror}",
@@ -73,6 +81,7 @@ class BuildLock:
                 time.sleep(0.1)
         # Only the holder writes its process number, so a waiting build can say who it waits for.
         os.ftruncate(self._fd, 0)
+        os.lseek(self._fd, 0, os.SEEK_SET)
         os.write(self._fd, f"{os.getpid()}\n".encode())
 
     def _close(self) -> None:
@@ -85,13 +94,9 @@ class BuildLock:
             return
         try:
             os.ftruncate(self._fd, 0)
+            _unlock(self._fd)
         except OSError:
             pass
-        if fcntl is None:  # pragma: no cover
-            self._close()
-            self.path.unlink(missing_ok=True)
-            return
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._close()
 
     def __enter__(self) -> "BuildLock":
