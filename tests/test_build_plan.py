@@ -189,10 +189,12 @@ def test_deleted_responses_are_reported_and_pruned_only_on_request(project: Proj
     build(project)
     (project.output / "left-by-hand.pdf").write_bytes(b"%PDF")  # never built, no response of that name
     (project.responses / "third.yaml").unlink()
+    (project.output / "third.docx").unlink()  # already removed by hand: nothing to report, just forgotten
     manifest = Manifest.load(project)
     the_plan = plan(project, manifest)
-    expected = ["left-by-hand.pdf", "third.docx", "third.pdf"]
+    expected = ["left-by-hand.pdf", "third.pdf"]
     assert [p.name for p in the_plan.orphans] == expected
+    assert "third.docx" not in manifest.entries
     assert all((project.output / name).exists() for name in expected)
     # Naming files means "build these", not "tidy up".
     assert plan(project, manifest, [next(project.responses.glob("*.yaml"))]).orphans == []

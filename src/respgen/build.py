@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import Problem, RespgenError
-from .files import remove_stale_temporaries, write_atomic
+from .files import write_atomic
 from .manifest import KINDS, Inputs, Manifest, stale_kinds
 from .project import Project
+
 
 @dataclass
 class Built:
@@ -183,16 +184,20 @@ def orphans(project: Project, manifest: Manifest) -> list[Path]:
     """Documents in output/ that no longer have a response file."""
     stems = {p.stem for p in project.response_files()}
     found = set()
-    for name, entry in manifest.entries.items():
+    for name, entry in list(manifest.entries.items()):
         source = Path(entry.source)
         if not source.is_absolute():
             source = project.root / source
-        if not source.is_file():
+        if source.is_file():
+            continue
+        if (project.output / name).exists():
             found.add(project.output / name)
+        else:  # both the response and its document are gone: nothing left to describe
+            manifest.forget(name)
     for path in project.built_files():
         if path.name not in manifest.entries and path.stem not in stems:
             found.add(path)
-    return sorted(p for p in found if p.exists() or p.name in manifest.entries)
+    return sorted(found)
 
 
 # --- Building: in this process or in a pool of workers ----------------------------------
@@ -415,5 +420,3 @@ def prune(project: Project, manifest: Manifest, documents: list[Path]) -> list[P
         manifest.save()
     return removed
 
-
-__all__ = ["Built", "build_one", "plan", "run", "prune", "default_jobs", "remove_stale_temporaries", "Manifest"]
