@@ -7,6 +7,7 @@ the caption, followed by a Table with the header and rows on the next page.
 from __future__ import annotations
 
 import pikepdf
+import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from respgen import pdfpost, pdftree
@@ -154,3 +155,40 @@ def test_a_list_continued_on_the_next_page_becomes_one_list():
     # The second item had no label: it is the rest of the first item, so the list has one item.
     items = pdftree.child_elements(merged)
     assert len(items) == 1
+
+
+def _page_with_content(content: bytes):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    page.obj.Contents = pdf.make_stream(content)
+    page.obj.StructParents = 0
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
+    reached = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.P, P=document, Pg=page.obj, K=Array([1])))
+    document.K = Array([reached])
+    root.K = Array([document])
+    orphan = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Span, Pg=page.obj, K=Array([0])))
+    root.ParentTree = Dictionary(Nums=Array([0, Array([orphan, reached])]))
+    pdf.Root.StructTreeRoot = root
+    return pdf
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # As WeasyPrint writes it: rewritten in place.
+        b"/Span\n<</MCID 0>>\nBDC\nBT ET\nEMC\n/Span\n<</MCID 1>>\nBDC\nBT ET\nEMC\n",
+        # A shape the byte patterns do not know (a named property list): parsed and rewritten.
+        b"/Span <</MCID 0>> BDC BT ET EMC /Span <</MCID 1>> BDC BT ET EMC /OC /Layer1 BDC EMC\n",
+    ],
+)
+def test_content_no_element_reaches_becomes_a_pagination_artifact(content):
+    pdf = _page_with_content(content)
+    pdfpost.artifact_unreached_content(pdf)
+    marks = [(m.tag, m.mcid) for m in pdftree.marks(pdf.pages[0])]
+    assert ("/Span", 1) in marks  # reached: left as it was
+    assert ("/Span", 0) not in marks
+    assert ("/Artifact", None) in marks
+    assert pdftree.parent_tree(pdf)[0][0] is None
+    assert pdftree.parent_tree(pdf)[0][1] is not None

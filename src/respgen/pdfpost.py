@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import pikepdf
@@ -250,29 +251,71 @@ def _is_empty(element) -> bool:
 # --- artifacts -----------------------------------------------------------------------
 
 
+_PAGINATION = b"/Artifact <</Type /Pagination>> BDC"
+# WeasyPrint writes each tagged sequence as "/Span <</MCID 7>> BDC".
+_TAGGED = re.compile(rb"/[A-Za-z0-9_.]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_OTHER_MARKS = re.compile(rb"/Artifact\s*<<[^<>]*>>\s*BDC")
+_ANY_BDC = re.compile(rb"(?<![A-Za-z0-9_])BDC(?![A-Za-z0-9_])")
+
+
 def artifact_unreached_content(pdf: pikepdf.Pdf) -> None:
     """Turn marked content that no structure element reaches into pagination artifacts."""
     reached = pdftree.reachable_content(pdf)
     parents = pdftree.parent_tree(pdf)
     for page in pdf.pages:
         key = pdftree.page_key(page.obj)
-        instructions = pikepdf.parse_content_stream(page)
-        changed: list[int] = []
-        for mark in pdftree.marks(page, instructions):
-            if mark.mcid is not None and (key, mark.mcid) not in reached:
-                instructions[mark.index] = pikepdf.ContentStreamInstruction(
-                    [Name.Artifact, Dictionary(Type=Name.Pagination)], pikepdf.Operator("BDC")
-                )
-                changed.append(mark.mcid)
-        if not changed:
-            continue
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        changed = _rewrite_fast(pdf, page, key, reached)
+        if changed is None:
+            changed = _rewrite_parsed(pdf, page, key, reached)
         index = page.obj.get("/StructParents")
         entries = parents.get(int(index)) if index is not None else None
         if isinstance(entries, Array):
             for mcid in changed:
                 if mcid < len(entries):
                     entries[mcid] = None
+
+
+def _rewrite_fast(pdf: pikepdf.Pdf, page, key, reached) -> list[int] | None:
+    """Rewrite the page's bytes directly, when every BDC in them has the shape WeasyPrint writes.
+
+    Parsing and re-writing every operator costs ten times as much; any BDC the patterns
+    do not account for (another writer's content, a string holding "BDC") means None,
+    and the careful path is taken.
+    """
+    contents = page.obj.get("/Contents")
+    if not isinstance(contents, pikepdf.Stream):
+        return None
+    data = contents.read_bytes()
+    tagged = _TAGGED.findall(data)
+    if len(tagged) + len(_OTHER_MARKS.findall(data)) != len(_ANY_BDC.findall(data)):
+        return None
+    changed: list[int] = []
+
+    def swap(match: re.Match) -> bytes:
+        mcid = int(match.group(1))
+        if (key, mcid) in reached:
+            return match.group(0)
+        changed.append(mcid)
+        return _PAGINATION
+
+    rewritten = _TAGGED.sub(swap, data)
+    if changed:
+        page.obj.Contents = pdf.make_stream(rewritten)
+    return changed
+
+
+def _rewrite_parsed(pdf: pikepdf.Pdf, page, key, reached) -> list[int]:
+    instructions = pikepdf.parse_content_stream(page)
+    changed: list[int] = []
+    for mark in pdftree.marks(page, instructions):
+        if mark.mcid is not None and (key, mark.mcid) not in reached:
+            instructions[mark.index] = pikepdf.ContentStreamInstruction(
+                [Name.Artifact, Dictionary(Type=Name.Pagination)], pikepdf.Operator("BDC")
+            )
+            changed.append(mark.mcid)
+    if changed:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    return changed
 
 
 # --- table headers and IDs -----------------------------------------------------------
