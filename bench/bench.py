@@ -82,7 +82,7 @@ def paragraphs(rng: random.Random, count: int, per: int = 3) -> str:
 def response_yaml(index: int, rng: random.Random) -> tuple[str, dict]:
     """One response; its size is drawn so that the set spans 2 to 20 pages."""
     kind = rng.choices(["letter", "medium", "long"], weights=[3, 4, 3])[0]
-    items = {"letter": rng.randint(0, 4), "medium": rng.randint(8, 25), "long": rng.randint(35, 60)}[kind]
+    items = {"letter": rng.randint(0, 4), "medium": rng.randint(8, 25), "long": rng.randint(35, 55)}[kind]
     extra = {"letter": rng.randint(1, 3), "medium": rng.randint(2, 6), "long": rng.randint(4, 12)}[kind]
     published = dt.date(2019, 1, 7) + dt.timedelta(days=rng.randint(0, 1800))
     subject = rng.choice(SUBJECTS)
@@ -355,6 +355,7 @@ def _summarise(figures: dict) -> None:
             figures["full_build"]["cpu_seconds"] / max(lo["cpu_seconds"], 1e-9), 3
         )
     figures["derived"] = derived
+    figures["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     m = figures["machine"]
     print(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['distribution']}, Python {m['python']}")
     print(f"responses: {figures['responses']}; pages per PDF: {figures.get('pages')}")
