@@ -61,10 +61,11 @@ def main() -> None:
 def build(files: tuple[Path, ...], force: bool, prune: bool, jobs: int | None, strict: bool, quiet: bool) -> None:
     """Build responses into a Word document and a PDF in output/.
 
-    With no FILES, builds every response in responses/. Only responses that
-    changed since their last build are built again (or all of them after a
-    change to templates/ or to respgen); output/manifest.json records what
-    each document was built from and its SHA-256 checksum.
+    With no FILES, builds every response in responses/. Only what changed
+    since the last build is built again: a response whose file was edited, or
+    every response after a change to templates/ or a new version of respgen.
+    output/manifest.json records what each document was built from and its
+    SHA-256 checksum; --force builds everything again.
 
     A response with errors is reported and skipped; its earlier documents are
     kept as they were and the others are still built. Documents whose response
