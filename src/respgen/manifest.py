@@ -46,10 +46,6 @@ _IGNORED = (
 _RENDERERS = ("weasyprint", "pydyf", "pikepdf", "docxtpl", "python-docx")
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -121,10 +117,11 @@ class Inputs:
     def __init__(self, project: Project):
         self.project = project
         self._shared: dict[str, bytes] = {}
+        self._code: str | None = None
 
     def _base(self, kind: str) -> bytes:
         if kind not in self._shared:
-            if not self._shared:
+            if self._code is None:
                 self._code = _code_digest()
             digest = hashlib.sha256(f"respgen-inputs {FORMAT}\n{kind}\n{self._code}\n".encode())
             for path in template_files(self.project, kind):
@@ -133,13 +130,8 @@ class Inputs:
             self._shared[kind] = digest.digest()
         return self._shared[kind]
 
-    def of(self, response_file: Path, kind: str) -> str:
-        """The inputs hash of the ``kind`` document of ``response_file`` (which must exist)."""
-        digest = hashlib.sha256(self._base(kind))
-        digest.update(Path(response_file).read_bytes())
-        return digest.hexdigest()
-
     def all_kinds(self, response_file: Path) -> dict[str, str]:
+        """The inputs hash of each kind of document of ``response_file`` (which must exist)."""
         data = Path(response_file).read_bytes()
         result = {}
         for kind in KINDS:
