@@ -295,20 +295,6 @@ def test_only_a_web_address_becomes_a_link(project_dir: Path, tmp_path: Path):
     assert check_pdf(out) == []
 
 
-def test_a_character_no_font_can_draw_is_a_build_error_naming_its_line(project_dir: Path):
-    response = project_dir / "responses" / f"{SEED}.yaml"
-    lines = response.read_text(encoding="utf-8").splitlines(keepends=True)
-    number = next(i for i, line in enumerate(lines) if "Forces could work together" in line)
-    lines[number] = lines[number].replace("Forces could", "Forces \u0378could")  # an unassigned code point
-    response.write_text("".join(lines), encoding="utf-8")
-    with pytest.raises(RespgenError) as caught:
-        render(project_dir, SEED)
-    (problem,) = caught.value.problems
-    assert problem.file == response and problem.line == number + 1
-    assert "U+0378" in problem.message and "cannot be drawn" in problem.message
-    assert "PDF/A" in problem.hint
-
-
 def test_a_picture_weasyprint_cannot_read_fails_the_build(project_dir: Path):
     (project_dir / "templates" / "logo.png").write_text("this is not a picture")
     with pytest.raises(RespgenError, match="could not be drawn properly: Failed to load image"):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -50,7 +49,7 @@ def render(letter: view.Letter, source: ResponseSource, project: Project) -> byt
             ]
         )
     roots = (project.templates.resolve(), Path(source.path).resolve().parent)
-    drawn = _draw(html, letter, source, project, roots)
+    drawn = _draw(html, letter, project, roots)
     return pdfpost.finish(drawn, letter, source)
 
 
@@ -114,13 +113,13 @@ def _css_colour(value: str) -> Markup:
 # --- drawing -------------------------------------------------------------------------
 
 
-def _draw(html: str, letter: view.Letter, source: ResponseSource, project: Project, roots: tuple[Path, ...]) -> bytes:
+def _draw(html: str, letter: view.Letter, project: Project, roots: tuple[Path, ...]) -> bytes:
     import weasyprint
 
     fetcher = _fetcher(roots)
     base_url = project.templates.resolve().as_uri() + "/"
     handler = _Collect()
-    errors, missing = handler.errors, handler.missing
+    errors = handler.errors
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
@@ -142,55 +141,18 @@ def _draw(html: str, letter: view.Letter, source: ResponseSource, project: Proje
                 for message in errors
             ]
         )
-    if missing:
-        raise RespgenError([_missing_glyph(char, source, project) for char in sorted(missing)[:5]])
     return pdf
 
 
-_NOTDEF = ".notdef glyph rendered"
-
-
 class _Collect(logging.Handler):
-    """Keeps what WeasyPrint only logs before writing a PDF that claims conformance anyway:
-    its errors, and the characters no font could draw (PDF/A forbids the empty boxes they become)."""
+    """Keeps WeasyPrint's error messages: it logs them and goes on writing a PDF that claims conformance."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
+        super().__init__(level=logging.ERROR)
         self.errors: list[str] = []
-        self.missing: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.ERROR:
-            self.errors.append(record.getMessage())
-        elif str(record.msg).startswith(_NOTDEF) and record.args:
-            self.missing.add(str(record.args[0]))
-
-
-def _missing_glyph(char: str, source: ResponseSource, project: Project) -> Problem:
-    """Say which character cannot be drawn, and where it was typed."""
-    name = unicodedata.name(char, "an unnamed character")
-    what = f"the character {char!r} (U+{ord(char):04X}, {name}) cannot be drawn: no font installed here has it"
-    hint = (
-        "The PDF would show an empty box there, and could not be an archival PDF/A. Replace the character,"
-        " or install a font that has it."
-    )
-    code = ord(char)
-    # As typed, or as a YAML escape (PyYAML writes unusual characters as escapes).
-    spellings = [char, f"\\u{code:04X}", f"\\u{code:04x}", f"\\U{code:08X}", f"\\U{code:08x}"]
-    for path, text in ((source.path, source.text), (project.office_file, _read(project.office_file))):
-        at = min((i for i in (text.find(s) for s in spellings) if i >= 0), default=-1) if text else -1
-        if at >= 0:
-            line = text.count("\n", 0, at) + 1
-            column = at - (text.rfind("\n", 0, at) + 1) + 1
-            return Problem(what, file=path, line=line, column=column, hint=hint)
-    return Problem(what, file=project.templates, hint=hint)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeError):
-        return ""
+        self.errors.append(record.getMessage())
 
 
 def _font_config():
