@@ -219,3 +219,18 @@ def test_a_structure_the_checks_do_not_expect_is_reported_not_passed(good, tmp_p
 
     problems = check_pdf(broken(good[SEED], tmp_path, odd))
     assert problems and any("could not be checked" in p.message for p in problems)
+
+
+def test_characters_drawn_as_empty_boxes_fail_the_check(project_dir: Path, tmp_path: Path):
+    from respgen import pdf, view
+    from respgen.project import Project
+    from respgen.source import read_response
+
+    response = project_dir / "responses" / f"{SEED}.yaml"
+    response.write_text(response.read_text(encoding="utf-8").replace("Forces could", "Forces \ue000\U00055b75 could"), encoding="utf-8")
+    project = Project(project_dir)
+    source = read_response(response)
+    out = tmp_path / "boxes.pdf"
+    out.write_bytes(pdf.render(view.letter(source.response, project.office, project.templates), source, project))
+    text = messages(out)
+    assert re.search(r"page \d+: the font \w+\+Liberation-Sans draws 2 character\(s\) as empty boxes \(.notdef\)", text), text

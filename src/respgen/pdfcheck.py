@@ -7,6 +7,7 @@ and each rule is tested against a PDF that breaks it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pikepdf
@@ -151,7 +152,7 @@ class _Checker:
                 if key in seen:
                     continue
                 seen.add(key)
-                base = str(font.get("/BaseFont", name))
+                base = str(font.get("/BaseFont", name)).lstrip("/")
                 if font.get("/Subtype") == Name.Type3:
                     continue
                 descriptor_font = font
@@ -166,6 +167,13 @@ class _Checker:
                     self.fail(f"the font {base} is not embedded", page=number)
                 if "/ToUnicode" not in font:
                     self.fail(f"the font {base} has no ToUnicode map, so its text cannot be read out", page=number)
+                boxes = _notdef_codes(font)
+                if boxes:
+                    self.fail(
+                        f"the font {base} draws {boxes} character(s) as empty boxes (.notdef), which PDF/A forbids",
+                        page=number,
+                        hint="No font installed when it was built has them: install one that does, or replace them.",
+                    )
 
     def _fonts(self, resources, visited: set):
         if not isinstance(resources, Dictionary):
@@ -313,6 +321,24 @@ class _Checker:
             if found:
                 return found
         return None
+
+
+_CID_CHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s+(\d+)")
+_CID_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s+(\d+)")
+
+
+def _notdef_codes(font) -> int:
+    """How many character codes a Type0 font's own CMap sends to glyph 0 (.notdef)."""
+    encoding = font.get("/Encoding")
+    if font.get("/Subtype") != Name.Type0 or not isinstance(encoding, pikepdf.Stream):
+        return 0
+    cmap = encoding.read_bytes()
+    count = 0
+    for block in re.findall(rb"begincidchar(.*?)endcidchar", cmap, re.S):
+        count += sum(1 for code, cid in _CID_CHAR.findall(block) if int(cid) == 0 and int(code, 16) != 0)
+    for block in re.findall(rb"begincidrange(.*?)endcidrange", cmap, re.S):
+        count += sum(1 for low, high, cid in _CID_RANGE.findall(block) if int(cid) == 0 and int(low, 16) != 0)
+    return count
 
 
 def _descendants(element):
