@@ -97,6 +97,7 @@ class Response(Model):
 class Person(Model):
     name: Text
     title: Text
+    abbreviation: str | None = None  # e.g. PCC, shown after the title where the letter introduces it
 
 
 class Recipient(Model):

@@ -118,7 +118,8 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
     title = f"Police and Crime Commissioner’s response to: {inspection.title}"
     majesty = "Her" if response.date < _ACCESSION else "His"
     intro = (
-        f"{office.commissioner.title} response to inspections of {office.force} published by "
+        f"{office.commissioner.title}{f' ({office.commissioner.abbreviation})' if office.commissioner.abbreviation else ''} "
+        f"response to inspections of {office.force} published by "
         f"{majesty} Majesty’s Inspectorate of Constabulary and Fire and Rescue Services (HMICFRS)"
     )
     statutory = (
