@@ -62,6 +62,8 @@ def describe_char(char: str) -> str:
     if name is None:
         if 0xD800 <= code <= 0xDFFF:
             name = "half of a broken emoji or symbol (a lone surrogate)"
+        elif 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+            name = "a Unicode noncharacter, which is never text"
         elif 0x80 <= code < 0xA0:
             try:
                 meant = bytes([code]).decode("cp1252")

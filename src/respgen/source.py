@@ -43,7 +43,8 @@ def read_response(path: Path) -> ResponseSource:
     text = read_text(path)
     data, locator = load_yaml(path, text)
     response = validate(Response, data, locator, what="response")
-    return ResponseSource(path, text, response, locator, locator.warnings + _date_warnings(response, locator))
+    warnings = locator.warnings + _date_warnings(response, locator) + _undrawable_warnings(data, locator, ())
+    return ResponseSource(path, text, response, locator, warnings)
 
 
 def read_office(path: Path) -> Office:
@@ -184,9 +185,11 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
     return locator.problem(loc, f"'{where}': {err.get('msg', 'is not valid')}")
 
 
-# Characters an XML document (and so a Word document or a tagged PDF) cannot hold, and the
-# C1 control characters, which XML tolerates but which no font draws and no reader can see.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters an XML document (and so a Word document or a tagged PDF) cannot hold; the C1
+# control characters, which XML tolerates but nobody can see; and Unicode's noncharacters,
+# which the HTML behind the PDF would turn into "�".
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+_NOT_IN_XML = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
@@ -287,3 +290,30 @@ def _date_warnings(response: Response, locator: Locator, today: dt.date | None =
             )
         )
     return warnings
+
+
+def _undrawable_warnings(value: Any, locator: Locator, path: tuple) -> list[Problem]:
+    """A warning for each text holding characters that no installed font can draw (the PDF would show boxes)."""
+    from .preflight import undrawable
+
+    if isinstance(value, str):
+        missing = undrawable(value)
+        if not missing:
+            return []
+        shown = ", ".join(f"'{c}' ({describe_char(c)})" for c in missing[:3]) + (" and others" if len(missing) > 3 else "")
+        return [
+            locator.problem(
+                path,
+                f"'{_dotted(path)}' has characters that no font on this computer can draw: {shown};"
+                " the PDF will show them as empty boxes",
+                "Install a font that has them (on Debian or Ubuntu: fonts-noto-cjk for Chinese, Japanese and Korean,"
+                " fonts-noto-core for most other scripts), then build again. The Word document keeps the text and"
+                " shows it on a computer that has such a font.",
+                severity="warning",
+            )
+        ]
+    if isinstance(value, dict):
+        return [w for key, child in value.items() for w in _undrawable_warnings(child, locator, path + (key,))]
+    if isinstance(value, list):
+        return [w for index, child in enumerate(value) for w in _undrawable_warnings(child, locator, path + (index,))]
+    return []
