@@ -345,3 +345,15 @@ def test_template_mistakes_are_messages_with_a_line(project_dir: Path):
         render(project_dir, SEED)
     problem = caught.value.problems[0]
     assert problem.line and "response.html" in str(problem.file)
+
+
+def test_a_second_response_reuses_the_parsed_stylesheet_and_fonts(project_dir: Path):
+    render(project_dir, SEED)
+    stylesheets, fonts = dict(pdf._stylesheets), list(pdf._fonts)
+    render(project_dir, TABLES)
+    assert pdf._stylesheets == stylesheets and pdf._fonts == fonts
+    # An edited stylesheet is read again.
+    css = project_dir / "templates" / "response.css"
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    render(project_dir, SEED)
+    assert pdf._stylesheets != stylesheets
