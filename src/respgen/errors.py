@@ -29,7 +29,7 @@ class Problem:
     def where(self) -> str:
         if self.file is None:
             return ""
-        place = str(self.file)
+        place = _shown(self.file)
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:
@@ -60,3 +60,14 @@ class RespgenError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+def _shown(file: Path | str) -> str:
+    # Messages name files as the officer would type them: relative to the folder they work in.
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            pass
+    return str(file)

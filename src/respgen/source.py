@@ -30,7 +30,8 @@ class ResponseSource:
     text: str
     response: Response
     locator: Locator
-    # Things worth a look that do not stop the build (a date far in the past, say).
+    # What reading found beyond the shape of the file: mostly warnings (a date far in the
+    # past, say); a character no font can draw is an error in a final response.
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -43,7 +44,9 @@ def read_response(path: Path) -> ResponseSource:
     text = read_text(path)
     data, locator = load_yaml(path, text)
     response = validate(Response, data, locator, what="response")
-    warnings = locator.warnings + _date_warnings(response, locator) + _undrawable_warnings(data, locator, ())
+    # A final response is the published record: its PDF must not show empty boxes (PDF/A forbids them).
+    severity = "warning" if response.is_draft else "error"
+    warnings = locator.warnings + _date_warnings(response, locator) + _undrawable_warnings(data, locator, (), severity)
     return ResponseSource(path, text, response, locator, warnings)
 
 
@@ -292,8 +295,8 @@ def _date_warnings(response: Response, locator: Locator, today: dt.date | None =
     return warnings
 
 
-def _undrawable_warnings(value: Any, locator: Locator, path: tuple) -> list[Problem]:
-    """A warning for each text holding characters that no installed font can draw (the PDF would show boxes)."""
+def _undrawable_warnings(value: Any, locator: Locator, path: tuple, severity: str = "warning") -> list[Problem]:
+    """A problem for each text holding characters that no installed font can draw (the PDF would show boxes)."""
     from .preflight import undrawable
 
     if isinstance(value, str):
@@ -309,11 +312,11 @@ def _undrawable_warnings(value: Any, locator: Locator, path: tuple) -> list[Prob
                 "Install a font that has them (on Debian or Ubuntu: fonts-noto-cjk for Chinese, Japanese and Korean,"
                 " fonts-noto-core for most other scripts), then build again. The Word document keeps the text and"
                 " shows it on a computer that has such a font.",
-                severity="warning",
+                severity=severity,
             )
         ]
     if isinstance(value, dict):
-        return [w for key, child in value.items() for w in _undrawable_warnings(child, locator, path + (key,))]
+        return [w for key, child in value.items() for w in _undrawable_warnings(child, locator, path + (key,), severity)]
     if isinstance(value, list):
-        return [w for index, child in enumerate(value) for w in _undrawable_warnings(child, locator, path + (index,))]
+        return [w for index, child in enumerate(value) for w in _undrawable_warnings(child, locator, path + (index,), severity)]
     return []
