@@ -45,8 +45,9 @@ def read_response(path: Path) -> ResponseSource:
     data, locator = load_yaml(path, text)
     response = validate(Response, data, locator, what="response")
     # A final response is the published record: its PDF must not show empty boxes (PDF/A forbids them).
+    # The model's text is checked, not the raw data: the model has joined escaped surrogate pairs.
     severity = "warning" if response.is_draft else "error"
-    warnings = locator.warnings + _date_warnings(response, locator) + _undrawable_warnings(data, locator, (), severity)
+    warnings = locator.warnings + _date_warnings(response, locator) + _undrawable_warnings(response.model_dump(), locator, (), severity)
     return ResponseSource(path, text, response, locator, warnings)
 
 
