@@ -117,7 +117,7 @@ def _draw(html: str, letter: view.Letter, project: Project, roots: tuple[Path, .
     import weasyprint
 
     fetcher = _fetcher(roots)
-    base_url = project.templates.resolve().as_uri() + "/"
+    base_url = TEMPLATES_URL
     handler = _Collect()
     errors = handler.errors
     logger = logging.getLogger("weasyprint")
@@ -209,6 +209,12 @@ def _fetcher(roots: tuple[Path, ...]):
     return fetcher
 
 
+# The template and stylesheet see templates/ at this address, whatever folder the office is in:
+# WeasyPrint names each picture in the PDF after its address, and the PDF's bytes must not
+# depend on where the project happens to be.
+TEMPLATES_URL = "file:///templates/"
+
+
 def _make_fetcher(roots: tuple[Path, ...]):
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -231,8 +237,13 @@ def _make_fetcher(roots: tuple[Path, ...]):
             parts = urlsplit(url)
             if parts.netloc not in ("", "localhost"):
                 raise Fatal(url, "respgen never reads files from other machines")
+            wanted = unquote(parts.path)
+            virtual = urlsplit(TEMPLATES_URL).path
             try:
-                path = Path(unquote(parts.path)).resolve()
+                if wanted.startswith(virtual):
+                    path = (self.roots[0] / wanted[len(virtual):]).resolve()
+                else:
+                    path = Path(wanted).resolve()
             except (OSError, RuntimeError):
                 raise Fatal(url, "the file cannot be found") from None
             if not any(path.is_relative_to(root) for root in self.roots):
@@ -244,7 +255,7 @@ def _make_fetcher(roots: tuple[Path, ...]):
             if body is None:
                 raise Fatal(url, "the file cannot be found or read")
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), body, {"Content-Type": kind})
+            return URLFetcherResponse(url, body, {"Content-Type": kind})
 
     return SafeFetcher()
 
