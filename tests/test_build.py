@@ -163,12 +163,13 @@ def test_a_worker_killed_mid_write_leaves_the_previous_documents(office: Path):
         import respgen.build
         from respgen.cli import main
 
-        def half_then_die(path, data):
+        def half_then_die(documents):
+            path, data = next(iter(documents.items()))
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
             os.write(fd, data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
 
-        respgen.build.write_atomic = half_then_die
+        respgen.build.write_together = half_then_die
         sys.argv[0] = "respgen"
         main()
         """

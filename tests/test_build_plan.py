@@ -255,3 +255,28 @@ def test_the_summary_says_what_happened():
     assert Summary(built=3, up_to_date=97, failed=1, seconds=4.26).line() == (
         "built 3, up to date 97, failed 1 (4.3 s)"
     )
+
+
+def test_a_failure_writing_the_second_document_replaces_neither(tmp_path: Path, monkeypatch):
+    import errno
+    import os
+
+    from respgen.errors import RespgenError
+    from respgen.files import write_together
+
+    word, pdf = tmp_path / "x.docx", tmp_path / "x.pdf"
+    word.write_bytes(b"old word")
+    pdf.write_bytes(b"old pdf")
+    real_fsync, calls = os.fsync, []
+
+    def fsync_fails_second_time(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_fails_second_time)
+    with pytest.raises(RespgenError, match="No space left on device"):
+        write_together({word: b"new word", pdf: b"new pdf"})
+    assert word.read_bytes() == b"old word" and pdf.read_bytes() == b"old pdf"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.docx", "x.pdf"]

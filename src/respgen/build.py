@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import Problem, RespgenError
-from .files import write_atomic
+from .files import write_together
 from .manifest import KINDS, Inputs, Manifest, stale_kinds
 from .project import Project
 
@@ -55,8 +55,7 @@ def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tupl
 
         documents["pdf"] = pdf.render(letter, source, project)
     targets = project.outputs_for(path)
-    for kind, data in documents.items():
-        write_atomic(targets[kind], data)
+    write_together({targets[kind]: data for kind, data in documents.items()})
     return Built(
         Path(path),
         [targets[k] for k in documents],

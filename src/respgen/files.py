@@ -19,32 +19,66 @@ TEMP_PATTERN = ".*.part"
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is always either the old file or the whole new one."""
-    path = Path(path)
+    write_together({Path(path): data})
+
+
+def write_together(documents: dict[Path, bytes]) -> None:
+    """Write several files atomically, and replace none of them unless all were written in full.
+
+    A response's Word document and PDF are one record: a disk that fills up
+    while the PDF is written must not leave a new Word document beside the old PDF.
+    """
+    staged: list[tuple[Path, Path]] = []  # (temporary file, final place)
+    try:
+        for path, data in documents.items():
+            staged.append((_stage(Path(path), data), Path(path)))
+        for tmp, path in staged:
+            _replace(tmp, path)
+    finally:
+        for tmp, _path in staged:
+            tmp.unlink(missing_ok=True)  # gone already if it was renamed into place
+    for folder in {path.parent for path in documents}:
+        _sync_folder(folder)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a temporary file beside ``path``, flushed to the disk."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
         raise RespgenError(
             f"cannot write to the folder {path.parent}: {exc.strerror}",
             hint="Check that the folder exists and that you may write to it.",
         ) from None
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        _sync_folder(path.parent)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise RespgenError(
-            f"cannot write {path}: {exc.strerror}",
-            hint="Close the file if it is open in another program, and check there is space on the disk.",
-        ) from None
+        tmp.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> RespgenError:
+    return RespgenError(
+        f"cannot write {path}: {exc.strerror}",
+        hint="Close the file if it is open in another program, and check there is space on the disk.",
+    )
 
 
 def _sync_folder(folder: Path) -> None:
