@@ -23,12 +23,10 @@ Usage: python scripts/make_docx_template.py [OUTPUT]   (default templates/respon
 
 from __future__ import annotations
 
-import copy
 import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml

@@ -35,3 +35,19 @@ def built_examples(tmp_path_factory) -> Path:
     for path in project.response_files():
         build_one(project, path)
     return root
+
+
+def run_cli(folder: Path, *args: str):
+    """Run the respgen command in ``folder``, as an officer would from there."""
+    import os
+
+    from click.testing import CliRunner
+
+    from respgen.cli import main
+
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)

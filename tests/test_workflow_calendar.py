@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import icalendar
-from click.testing import CliRunner
 
+from conftest import run_cli as run
 from respgen import calendar, scaffold
-from respgen.cli import main
 from respgen.project import Project
 
 NOW = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.timezone.utc)
 TITLE = 'A report; with, "punctuation" \\ and a very long title that must be folded across lines – ‘quoted’ 🚓'
 
-
-def run(folder: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
 
 
 def events_of(data: bytes) -> dict[str, icalendar.Event]:

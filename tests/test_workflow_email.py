@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import copy_project
-from respgen.cli import main
+from conftest import copy_project, run_cli as run
 from respgen.project import Project
 
 FINAL = "responses/2022-11-02-vetting-misconduct-and-misogyny.yaml"
 NEW_TITLE = "PEEL 2025: An inspection of Cumbria Constabulary & partners"
 
-
-def run(folder: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture(scope="module")

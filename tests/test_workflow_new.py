@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import run_cli as run
 from respgen import rules, scaffold
-from respgen.cli import main
 from respgen.project import Project
 from respgen.source import read_response
 
 TITLE = "PEEL 2025–27: An inspection of Cumbria Constabulary & its “partners” <2026> {{ jinja }} 🚓"
 
-
-def run(folder: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from click.testing import CliRunner
 
+from conftest import run_cli as run
 from respgen import rules
-from respgen.cli import main
 from respgen.source import read_response
 
 RESPONSE = """\
@@ -123,18 +121,10 @@ def test_unwritten_passages_are_errors_in_a_final_response(tmp_path):
     assert "response.commissioner" in errors[0].message
 
 
-def _run(folder: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
-
 
 def test_build_refuses_a_final_response_with_an_unanswered_recommendation(project_dir):
     path = write(project_dir / "responses", status="final")
-    result = _run(project_dir, "build", "responses/" + path.name)
+    result = run(project_dir, "build", "responses/" + path.name)
     assert result.exit_code == 1
     assert f"2022-11-02-test.yaml:{LINE_REC_3}:" in result.output
     assert "recommendation 3" in result.output
@@ -143,7 +133,7 @@ def test_build_refuses_a_final_response_with_an_unanswered_recommendation(projec
 
 def test_build_strict_refuses_a_draft_with_warnings(project_dir):
     path = write(project_dir / "responses", status="draft")
-    result = _run(project_dir, "build", "--strict", "responses/" + path.name)
+    result = run(project_dir, "build", "--strict", "responses/" + path.name)
     assert result.exit_code == 1
     assert f"2022-11-02-test.yaml:{LINE_REC_3}:" in result.output
     assert not (project_dir / "output" / "2022-11-02-test.docx").exists()

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
-from click.testing import CliRunner
 
+from conftest import run_cli as run
 from respgen import scaffold, status
-from respgen.cli import main
 from respgen.project import Project
 
-
-def run(folder: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
 
 
 def add_drafts(project_dir: Path) -> Project:

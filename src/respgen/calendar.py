@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import statute
-from .errors import Problem, RespgenError
+from .errors import Problem
 from .files import write_atomic
 from .project import Project
-from .source import read_response
+from .source import read_all
 
 FILE_NAME = "deadlines.ics"
 REMINDER_DAYS = 14
@@ -49,14 +49,10 @@ def uid(office_name: str, response_file: Path) -> str:
 
 def events(project: Project) -> tuple[list[Event], list[Problem]]:
     found: list[Event] = []
-    problems: list[Problem] = []
     office = project.office
-    for path in project.response_files():
-        try:
-            source = read_response(path)
-        except RespgenError as exc:
-            problems.extend(exc.problems)
-            continue
+    sources, problems = read_all(project.response_files())
+    for source in sources:
+        path = source.path
         response = source.response
         inspection = response.inspection
         due = statute.deadline(inspection.published)

@@ -51,6 +51,18 @@ def read_response(path: Path) -> ResponseSource:
     return ResponseSource(path, text, response, locator, warnings)
 
 
+def read_all(paths: list[Path]) -> tuple[list[ResponseSource], list[Problem]]:
+    """Read every response in ``paths``: one that cannot be read is reported, not a stop for the others."""
+    sources: list[ResponseSource] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            sources.append(read_response(path))
+        except RespgenError as exc:
+            problems.extend(exc.problems)
+    return sources, problems
+
+
 def read_office(path: Path) -> Office:
     path = Path(path)
     data, locator = load_yaml(path)

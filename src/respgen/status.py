@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import statute
-from .errors import Problem, RespgenError
+from .errors import Problem
 from .project import Project
-from .source import read_response
+from .source import read_all
 
 TITLE_WIDTH = 48
 
@@ -81,13 +81,9 @@ def outputs_state(project: Project, response_file: Path) -> str:
 
 def collect(project: Project, today: dt.date) -> Report:
     rows: list[Row] = []
-    problems: list[Problem] = []
-    for path in project.response_files():
-        try:
-            source = read_response(path)
-        except RespgenError as exc:
-            problems.extend(exc.problems)
-            continue
+    sources, problems = read_all(project.response_files())
+    for source in sources:
+        path = source.path
         response = source.response
         published = response.inspection.published
         rows.append(
