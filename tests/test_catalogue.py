@@ -428,6 +428,30 @@ def test_disk_full(monkeypatch, tmp_path):
     assert "space on the disk" in message
 
 
+def test_output_folder_not_writable(monkeypatch, tmp_path):
+    # Simulated, so that it also runs as root (who may write to a read-only folder).
+    import errno
+
+    import respgen.files
+    from respgen.build import build_one
+    from respgen.errors import RespgenError
+    from respgen.project import Project
+
+    root = copy_project(tmp_path / "office")
+    earlier = _earlier_outputs(root)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(respgen.files.tempfile, "mkstemp", refused)
+    with pytest.raises(RespgenError) as caught:
+        build_one(Project(root), sorted((root / "responses").glob("*.yaml"))[0])
+    message = str(caught.value)
+    assert "cannot write to the folder" in message and "Permission denied" in message
+    assert "you may write to it" in message
+    assert all(path.read_bytes() == data for path, data in earlier.items())
+
+
 def test_output_file_open_in_another_program(monkeypatch, tmp_path):
     import errno
 
