@@ -145,3 +145,18 @@ def test_warnings_found_while_reading_are_part_of_the_review(tmp_path):
     assert all(w in rules.review(source) for w in source.warnings)
     far = read_response(write(tmp_path, date="1990-01-01", name="far.yaml"))
     assert far.warnings and all(w in rules.review(far) for w in far.warnings)
+
+
+def test_a_link_whose_text_does_not_say_where_it_goes_is_a_warning(project_dir):
+    path = project_dir / "responses" / "2020-01-10-both-sides-of-the-coin.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  chief_constable: |\n",
+        "  chief_constable: |\n    Read it [here](https://example.org/report) or at [https://example.org/r](https://example.org/r).\n\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    problems = [p for p in rules.review(read_response(path)) if "link" in p.message]
+    line = text.splitlines().index("  chief_constable: |") + 1  # the line of the field's key
+    assert [(p.severity, p.line) for p in problems] == [("warning", line), ("warning", line)]
+    assert "the link text 'here' does not say where the link goes" in problems[0].message
+    assert "bare address 'https://example.org/r'" in problems[1].message
+    assert "response.chief_constable" in problems[0].message

@@ -8,6 +8,7 @@ such text comes out literally, exactly as the officer typed it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -88,6 +89,34 @@ def plain(blocks: Blocks) -> str:
         else:
             lines.append(plain(block.blocks))
     return "\n".join(lines)
+
+
+# Link text a screen-reader user hears out of context: it must say where the link goes.
+MEANINGLESS_LINK_TEXT = {"click here", "here", "link", "this link", "read more", "more", "click", "this", "website", "page"}
+
+
+def poor_link_text(text: str, href: str | None) -> str | None:
+    """Why ``text`` is poor text for a link to ``href``, or None when it is fine."""
+    text = text.strip()
+    if not text:
+        return "the link has no text"
+    if text.lower().rstrip(".") in MEANINGLESS_LINK_TEXT:
+        return f"the link text '{text}' does not say where the link goes"
+    if href and text.rstrip("/") == href.strip().rstrip("/"):
+        return f"the link text is the bare address '{text}'"
+    return None
+
+
+def links(blocks: Blocks) -> Iterator[Span]:
+    """Every link in ``blocks``, in reading order."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield from (span for span in block.spans if span.href)
+        elif isinstance(block, List):
+            for item in block.items:
+                yield from links(item.blocks)
+        else:
+            yield from links(block.blocks)
 
 
 def _blocks(tokens: list[Token], i: int, closing: str | None) -> tuple[list[Block], int]:

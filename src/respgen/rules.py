@@ -10,13 +10,15 @@
   an on-time response years later is not late.
 - Text that ``respgen new`` left for the officer to write must not reach a final
   response.
+- Links whose text does not say where they go ("click here", a bare address) get a
+  warning: a screen-reader user hears the link text on its own.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterator
 
-from . import statute
+from . import markup, statute
 from .errors import Problem
 from .source import ResponseSource
 
@@ -36,7 +38,7 @@ def review(source: ResponseSource) -> list[Problem]:
     The warnings found while reading the file (a date far in the past, say) are
     included, so that the build reports them and ``--strict`` counts them.
     """
-    problems = list(getattr(source, "warnings", [])) + _unanswered(source) + _late(source) + _placeholders(source)
+    problems = list(getattr(source, "warnings", [])) + _unanswered(source) + _late(source) + _placeholders(source) + _poor_links(source)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -132,3 +134,37 @@ def _dotted(path: tuple) -> str:
     for part in path:
         text += f"[{part + 1}]" if isinstance(part, int) else ("." if text else "") + str(part)
     return text
+
+
+def _poor_links(source: ResponseSource) -> list[Problem]:
+    problems = []
+    for path, text in _rich_texts(source.response.model_dump()):
+        for link in markup.links(markup.parse(text)):
+            reason = markup.poor_link_text(link.text, link.href)
+            if reason:
+                problems.append(
+                    source.locator.problem(
+                        path,
+                        f"in '{_dotted(path)}', {reason}",
+                        "Write link text that says where the link goes, such as the report's title:"
+                        " [the report on vetting](https://...).",
+                        severity="warning",
+                    )
+                )
+    return problems
+
+
+def _rich_texts(response: dict) -> Iterator[tuple[tuple, str]]:
+    """Every field that takes the text markup, with its path."""
+    findings = response.get("key_findings") or {}
+    yield ("key_findings", "summary"), findings.get("summary")
+    for index, point in enumerate(findings.get("points") or []):
+        yield ("key_findings", "points", index), point
+    for key in SECTIONS:
+        section = response.get(key) or {}
+        yield (key, "summary"), section.get("summary")
+        for index, item in enumerate(section.get("items") or []):
+            yield (key, "items", index, "text"), item.get("text")
+            yield (key, "items", index, "response"), item.get("response")
+    for key in ("commissioner", "chief_constable"):
+        yield ("response", key), (response.get("response") or {}).get(key)

@@ -21,10 +21,10 @@ from pathlib import Path
 from docx.oxml.ns import qn
 
 from .errors import Problem
+from .markup import poor_link_text
 
 _HINT_REBUILD = "Build the document again with 'respgen build'; if this comes back, check the template with 'respgen check-template'."
 _PICTURE_FILE = re.compile(r"\.(png|jpe?g|gif|bmp|emf|wmf|svg|tiff?)$", re.IGNORECASE)
-_MEANINGLESS = {"click here", "here", "link", "this link", "read more", "more", "click", "this", "website", "page"}
 _ESCAPED = re.compile(r"&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
 _HEADING = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
 _REL_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -135,10 +135,8 @@ def check_docx(path) -> list[Problem]:
                 fail(f"the link '{text}' has no target")
             if not text:
                 fail(f"a link in {where} has no text", "Give every link text that says where it goes.")
-            elif text.lower().rstrip(".") in _MEANINGLESS:
-                fail(f"the link text '{text}' does not say where the link goes", "Use link text such as the report's title.")
-            elif target and text.rstrip("/") == target.rstrip("/"):
-                fail(f"the link text is the bare address '{text}'", "Use link text that says where it goes, such as the report's title.")
+            elif reason := poor_link_text(text, target):
+                fail(reason, "Use link text that says where it goes, such as the report's title.")
 
     # Title, subject and language are what search, screen readers and the archive read.
     props = document.core_properties
