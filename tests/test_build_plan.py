@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from respgen.build import Built, plan, prune, run
+from respgen.build import Built, plan, remove_orphans, run
 from respgen.errors import RespgenError
 from respgen.files import remove_stale_temporaries, write_atomic
 from respgen.lock import BuildLock
@@ -199,7 +199,7 @@ def test_deleted_responses_are_reported_and_pruned_only_on_request(project: Proj
     # Naming files means "build these", not "tidy up".
     assert plan(project, manifest, [next(project.responses.glob("*.yaml"))]).orphans == []
 
-    prune(project, manifest, the_plan.orphans)
+    remove_orphans(project, manifest, the_plan.orphans)
     assert not any((project.output / name).exists() for name in expected)
     recorded = json.loads((project.output / "manifest.json").read_text())["outputs"]
     assert "third.pdf" not in recorded and len(recorded) == 2 * len(names(project))

@@ -1,7 +1,7 @@
 """Build responses into output/: one at a time, or many at once, only what changed.
 
-``build_one`` reads a response, checks it, renders its documents and writes
-them. ``plan`` decides, from output/manifest.json, which documents need
+``build_all`` is the whole of ``respgen build``. ``build_one`` reads a response,
+checks it, renders its documents and writes them. ``plan`` decides, from output/manifest.json, which documents need
 building; ``run`` builds them in a pool of worker processes (each imports the
 renderers once and builds many responses) and records what it wrote. Planning
 reads and hashes bytes only, so a build with nothing to do never imports the
@@ -16,12 +16,15 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .errors import Problem, RespgenError
 from .files import write_together
 from .manifest import KINDS, Inputs, Manifest, stale_kinds
 from .project import Project
+
+if TYPE_CHECKING:
+    from .progress import Reporter, Summary
 
 
 @dataclass
@@ -405,7 +408,7 @@ def _run_pool(project, todo, workers, strict, builder, accept, on_start, on_runn
     executor.shutdown(wait=True)
 
 
-def prune(project: Project, manifest: Manifest, documents: list[Path]) -> list[Path]:
+def remove_orphans(project: Project, manifest: Manifest, documents: list[Path]) -> list[Path]:
     """Remove ``documents`` (outputs whose response is gone) and forget them."""
     removed = []
     for document in documents:
@@ -419,3 +422,69 @@ def prune(project: Project, manifest: Manifest, documents: list[Path]) -> list[P
         manifest.save()
     return removed
 
+
+
+def build_all(
+    project: Project,
+    files: list[Path] | None = None,
+    *,
+    force: bool = False,
+    prune: bool = False,
+    jobs: int | None = None,
+    strict: bool = False,
+    reporter_for: Callable[[int], Reporter] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> Summary:
+    """Build ``files`` (default: every response that changed) under the folder's lock, and report.
+
+    ``reporter_for(count)`` gives the display for a build of ``count`` responses;
+    ``on_wait`` is told when another build holds the lock.
+    """
+    from .files import remove_stale_temporaries
+    from .lock import BuildLock
+    from .progress import Reporter, Summary
+
+    started = time.monotonic()
+    lock = BuildLock(project.output)
+    lock.acquire(on_wait=on_wait)
+    try:
+        remove_stale_temporaries(project.output)
+        manifest = Manifest.load(project)
+        todo = plan(project, manifest, list(files or ()), force=force)
+        summary = Summary(up_to_date=len(todo.current), failed=len(todo.refused))
+        with (reporter_for or (lambda count: Reporter(str, quiet=True)))(len(todo.jobs)) as report:
+            for problem in todo.refused:
+                report.problem(problem)
+            if prune and todo.orphans:
+                for document in remove_orphans(project, manifest, todo.orphans):
+                    report.note(f"removed {report.shown(document)} (its response file is gone)")
+                    summary.pruned += 1
+            elif todo.orphans:
+                for document in todo.orphans:
+                    report.problem(
+                        Problem(
+                            "its response file is gone; the document was left in place",
+                            file=document,
+                            hint="Run 'respgen build --prune' to remove it.",
+                            severity="warning",
+                        )
+                    )
+            outcome = run(
+                project,
+                manifest,
+                todo,
+                jobs=jobs,
+                strict=strict,
+                on_start=lambda: report.begin(len(todo.jobs)),
+                on_running=report.running,
+                on_result=lambda r: report.done(
+                    r.source, [document for document, _ in r.written.values()], r.warnings, r.problems
+                ),
+            )
+            summary.built = outcome.built
+            summary.failed += outcome.failed
+            summary.seconds = time.monotonic() - started
+            report.finish(summary)
+    finally:
+        lock.release()
+    return summary

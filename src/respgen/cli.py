@@ -72,59 +72,22 @@ def build(files: tuple[Path, ...], force: bool, prune: bool, jobs: int | None, s
     file was deleted are listed, and removed only with --prune. Only one build
     runs at a time in a folder: a second one waits for the first.
     """
-    import time
+    from .build import build_all
+    from .progress import reporter
 
-    from .build import plan, prune as prune_documents, run
-    from .files import remove_stale_temporaries
-    from .lock import BuildLock
-    from .manifest import Manifest
-    from .progress import Summary, reporter
-
-    started = time.monotonic()
     project = _project()
     if not files and not project.response_files():
         raise click.ClickException("there are no response files in responses/ (run 'respgen new' to start one)")
-    lock = BuildLock(project.output)
-    lock.acquire(on_wait=lambda message: click.secho(message, fg="yellow", err=True))
-    try:
-        remove_stale_temporaries(project.output)
-        manifest = Manifest.load(project)
-        todo = plan(project, manifest, list(files), force=force)
-        summary = Summary(up_to_date=len(todo.current), failed=len(todo.refused))
-        with reporter(len(todo.jobs), _shown, quiet) as report:
-            for problem in todo.refused:
-                report.problem(problem)
-            if todo.orphans and prune:
-                for document in prune_documents(project, manifest, todo.orphans):
-                    report.note(f"removed {_shown(document)} (its response file is gone)")
-                    summary.pruned += 1
-            for document in todo.orphans if not prune else ():
-                report.problem(
-                    Problem(
-                        "its response file is gone; the document was left in place",
-                        file=_shown(document),
-                        hint="Run 'respgen build --prune' to remove it.",
-                        severity="warning",
-                    )
-                )
-            outcome = run(
-                project,
-                manifest,
-                todo,
-                jobs=jobs,
-                strict=strict,
-                on_start=lambda: report.begin(len(todo.jobs)),
-                on_running=report.running,
-                on_result=lambda r: report.done(
-                    r.source, [document for document, _ in r.written.values()], r.warnings, r.problems
-                ),
-            )
-            summary.built = outcome.built
-            summary.failed += outcome.failed
-            summary.seconds = time.monotonic() - started
-            report.finish(summary)
-    finally:
-        lock.release()
+    summary = build_all(
+        project,
+        list(files),
+        force=force,
+        prune=prune,
+        jobs=jobs,
+        strict=strict,
+        reporter_for=lambda count: reporter(count, _shown, quiet),
+        on_wait=lambda message: click.secho(message, fg="yellow", err=True),
+    )
     if summary.failed:
         total = summary.failed + summary.built + summary.up_to_date
         click.secho(
