@@ -8,13 +8,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import Problem, RespgenError
+from .errors import RespgenError, shown_path
+from .progress import say
 from .project import Project
-
-
-def _say(problem: Problem) -> None:
-    colour = "red" if problem.is_error else "yellow"
-    click.secho(str(problem), fg=colour, err=True)
 
 
 class _Respgen(click.Group):
@@ -25,7 +21,7 @@ class _Respgen(click.Group):
             return super().invoke(ctx)
         except RespgenError as exc:
             for problem in exc.problems:
-                _say(problem)
+                say(problem)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("stopped.", err=True)
@@ -85,7 +81,7 @@ def build(files: tuple[Path, ...], force: bool, prune: bool, jobs: int | None, s
         prune=prune,
         jobs=jobs,
         strict=strict,
-        reporter_for=lambda count: reporter(count, _shown, quiet),
+        reporter_for=lambda count: reporter(count, shown_path, quiet),
         on_wait=lambda message: click.secho(message, fg="yellow", err=True),
     )
     if summary.failed:
@@ -115,9 +111,9 @@ def check(files: tuple[Path, ...]) -> None:
         if problems:
             failures += 1
             for problem in problems:
-                _say(problem)
+                say(problem)
         else:
-            click.echo(f"{_shown(path)}: passes every check")
+            click.echo(f"{shown_path(path)}: passes every check")
     if failures:
         sys.exit(1)
 
@@ -136,10 +132,10 @@ def check_template(path: Path | None) -> None:
     path = path or _project().templates / "response.docx"
     problems = check(path)
     for problem in problems:
-        _say(problem)
+        say(problem)
     if any(p.is_error for p in problems):
         sys.exit(1)
-    click.echo(f"{_shown(path)}: the template is ready to use")
+    click.echo(f"{shown_path(path)}: the template is ready to use")
 
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -162,9 +158,9 @@ def new(title: str, published, kind: str | None, day) -> None:
     from .statute import deadline, long_date
 
     path = scaffold(_project(), title, published.date(), kind, today=day.date() if day else None)
-    click.echo(f"wrote {_shown(path)}")
+    click.echo(f"wrote {shown_path(path)}")
     click.echo(f"The comments must be published by {long_date(deadline(published.date()))} (56 days from publication).")
-    click.echo("Fill in the passages marked '[To write', then run: respgen build " + _shown(path))
+    click.echo("Fill in the passages marked '[To write', then run: respgen build " + shown_path(path))
 
 
 @main.command(short_help="List every response by deadline, with the days left.")
@@ -185,7 +181,7 @@ def status(as_json: bool, day) -> None:
     today = day.date() if day else dt.date.today()
     report = report_status.collect(project, today)
     for problem in report.problems:
-        _say(problem)
+        say(problem)
     if as_json:
         click.echo(report_status.as_json(report, today))
     else:
@@ -205,8 +201,8 @@ def calendar() -> None:
 
     path, count, problems = write(_project())
     for problem in problems:
-        _say(problem)
-    click.echo(f"wrote {_shown(path)} ({count} deadline{'' if count == 1 else 's'})")
+        say(problem)
+    click.echo(f"wrote {shown_path(path)} ({count} deadline{'' if count == 1 else 's'})")
     if problems:
         sys.exit(1)
 
@@ -224,7 +220,7 @@ def email(file: Path, draft: bool) -> None:
     from .mail import write
 
     path = write(_project(), file, draft=draft)
-    click.echo(f"wrote {_shown(path)}")
+    click.echo(f"wrote {shown_path(path)}")
 
 
 @main.command()
@@ -248,15 +244,8 @@ def extract(pdf: Path, target: Path | None, force: bool) -> None:
         click.get_binary_stream("stdout").write(embedded.data)
         return
     written = write_out(embedded, target, overwrite=force)
-    click.echo(f"wrote {_shown(written)}", err=False)
+    click.echo(f"wrote {shown_path(written)}", err=False)
 
 
 def _project() -> Project:
     return Project.find()
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

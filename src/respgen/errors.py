@@ -29,7 +29,7 @@ class Problem:
     def where(self) -> str:
         if self.file is None:
             return ""
-        place = _shown(self.file)
+        place = shown_path(self.file)
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:
@@ -62,7 +62,7 @@ class RespgenError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
 
-def _shown(file: Path | str) -> str:
+def shown_path(file: Path | str) -> str:
     # Messages name files as the officer would type them: relative to the folder they work in.
     path = Path(file)
     if path.is_absolute():

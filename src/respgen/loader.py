@@ -365,7 +365,7 @@ class _Builder:
             value = self.constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
             message = str(getattr(exc, "problem", None) or exc)
-            where = _dotted(path)
+            where = dotted(path)
             if node.tag == "tag:yaml.org,2002:timestamp":
                 raise self._problem(
                     node,
@@ -410,7 +410,8 @@ class _Builder:
             )
 
 
-def _dotted(path: Path_) -> str:
+def dotted(path: Path_) -> str:
+    """A key's path as the officer reads it: recommendations.items[2].response."""
     parts: list[str] = []
     for part in path:
         if part == "<key>":

@@ -39,7 +39,7 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
     """The email for ``response_file``; refuses a draft (unless ``draft``) and missing or outdated documents."""
     response_file = Path(response_file)
     source = read_response(response_file)
-    shown = _relative(response_file, project)
+    shown = project.relative(response_file)
     if source.response.is_draft and not draft:
         raise RespgenError(
             Problem(
@@ -122,7 +122,7 @@ def _addresses(project: Project) -> list[Address]:
         problems.append(
             Problem(
                 f"the recipient '{recipient.name}' ({recipient.role}) has {what}, so the email cannot be addressed",
-                file=_relative(project.office_file, project),
+                file=project.relative(project.office_file),
                 hint="Give that recipient an 'email:' like name@example.gov.uk in templates/office.yaml.",
             )
         )
@@ -144,24 +144,17 @@ def _render(project: Project, kind: str, context: dict) -> str:
         return environment.get_template(name).render(**context)
     except jinja2.TemplateNotFound:
         raise RespgenError(
-            f"there is no email template {_relative(path, project)}",
+            f"there is no email template {project.relative(path)}",
             hint="Copy templates/email.txt and templates/email.html from the respgen examples into your templates/ folder.",
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise RespgenError(
-            Problem(f"the email template cannot be read: {exc.message}", file=_relative(path, project), line=exc.lineno,
+            Problem(f"the email template cannot be read: {exc.message}", file=project.relative(path), line=exc.lineno,
                     hint="Check the {{ }} and {% %} on that line.")
         ) from None
     except jinja2.UndefinedError as exc:
         raise RespgenError(
             Problem(f"the email template uses something respgen does not provide: {exc.message}",
-                    file=_relative(path, project),
+                    file=project.relative(path),
                     hint="Use only: " + ", ".join(sorted(context)) + ".")
         ) from None
-
-
-def _relative(path: Path, project: Project) -> str:
-    try:
-        return Path(path).resolve().relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)

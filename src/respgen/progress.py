@@ -36,7 +36,8 @@ class Summary:
         return ", ".join(parts) + f" ({self.seconds:.1f} s)"
 
 
-def _say(problem: Problem) -> None:
+def say(problem: Problem) -> None:
+    """Print a problem on standard error, red for an error and yellow for a warning."""
     click.secho(str(problem), fg="red" if problem.is_error else "yellow", err=True)
 
 
@@ -64,7 +65,7 @@ class Reporter:
             click.echo(message)
 
     def problem(self, problem: Problem) -> None:
-        _say(problem)
+        say(problem)
 
     def done(self, source: Path, outputs: list[Path], warnings: list[Problem], problems: list[Problem]) -> None:
         for problem in problems:

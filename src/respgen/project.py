@@ -56,6 +56,13 @@ class Project:
             return []
         return sorted(p for p in self.responses.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
+    def relative(self, path: Path) -> str:
+        """``path`` as named from the office folder (responses/x.yaml), or as given when outside it."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
     def outputs_for(self, response_file: Path) -> dict[str, Path]:
         stem = Path(response_file).stem
         return {"docx": self.output / f"{stem}.docx", "pdf": self.output / f"{stem}.pdf"}

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 from . import markup, statute
 from .errors import Problem
+from .loader import dotted
 from .source import ResponseSource
 
 # Every passage ``respgen new`` leaves for the officer starts with this.
@@ -110,7 +111,7 @@ def _placeholders(source: ResponseSource) -> list[Problem]:
     return [
         source.locator.problem(
             path,
-            f"'{_dotted(path)}' still holds text left to write (marked '{PLACEHOLDER}')",
+            f"'{dotted(path)}' still holds text left to write (marked '{PLACEHOLDER}')",
             "Replace it with the real text, or delete the key if it is optional, before the response is final.",
         )
         for path in found
@@ -129,13 +130,6 @@ def _strings_with(value: Any, needle: str, path: tuple) -> Iterator[tuple]:
             yield from _strings_with(child, needle, path + (index,))
 
 
-def _dotted(path: tuple) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part + 1}]" if isinstance(part, int) else ("." if text else "") + str(part)
-    return text
-
-
 def _poor_links(source: ResponseSource) -> list[Problem]:
     problems = []
     for path, text in _rich_texts(source.response.model_dump()):
@@ -145,7 +139,7 @@ def _poor_links(source: ResponseSource) -> list[Problem]:
                 problems.append(
                     source.locator.problem(
                         path,
-                        f"in '{_dotted(path)}', {reason}",
+                        f"in '{dotted(path)}', {reason}",
                         "Write link text that says where the link goes, such as the report's title:"
                         " [the report on vetting](https://...).",
                         severity="warning",

@@ -151,16 +151,9 @@ def new(
             handle.write(body)
     except FileExistsError:
         raise RespgenError(
-            f"{_shown(path, project)} already exists: respgen new never overwrites a response",
+            f"{project.relative(path)} already exists: respgen new never overwrites a response",
             hint="Edit that file, or delete or rename it first if you really want to start again.",
         ) from None
     except OSError as exc:
         raise RespgenError(f"cannot write {path}: {exc.strerror}") from None
     return path
-
-
-def _shown(path: Path, project: Project) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)

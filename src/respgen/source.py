@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, RespgenError
-from .loader import Locator, describe_char, load_yaml, read_text
+from .loader import Locator, describe_char, dotted, load_yaml, read_text
 from .model import Office, Response
 
 M = TypeVar("M", bound=BaseModel)
@@ -112,16 +112,6 @@ def _kind(value: Any) -> str:
     return "empty value" if value is None else type(value).__name__
 
 
-def _dotted(loc: tuple) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts.append(f"[{part + 1}]")
-        else:
-            parts.append(("." if parts else "") + str(part))
-    return "".join(parts)
-
-
 def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     """The keys allowed at ``loc`` (the path of the mapping), following the model."""
     current: Any = model
@@ -150,7 +140,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
-    where = _dotted(loc)
+    where = dotted(loc)
     given = err.get("input")
     if kind == "extra_forbidden":
         key = str(loc[-1])
@@ -161,7 +151,7 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
         )
         return locator.problem(loc, f"unknown key '{where}'", hint)
     if kind == "missing":
-        parent = _dotted(loc[:-1]) or "the top level"
+        parent = dotted(loc[:-1]) or "the top level"
         return locator.problem(
             loc[:-1], f"the required key '{where}' is missing (in {parent})", f"Add '{loc[-1]}:' with its value."
         )
@@ -228,7 +218,7 @@ def _documentable(value: Any, locator: Locator, path: tuple) -> tuple[Any, list[
             return value, []
         before = value[max(0, bad.start() - 30): bad.start()].split("\n")[-1]
         after = f", just after '{before}'" if before.strip() else " at the start of the text"
-        where = _dotted(path) or "the value"
+        where = dotted(path) or "the value"
         count = len(_NOT_IN_XML.findall(value))
         more = f" (and {count - 1} more like it)" if count > 1 else ""
         return value, [
@@ -300,7 +290,7 @@ def _date_warnings(response: Response, locator: Locator, today: dt.date | None =
         warnings.append(
             locator.problem(
                 path,
-                f"'{_dotted(path)}' is {date.isoformat()}, {why}",
+                f"'{dotted(path)}' is {date.isoformat()}, {why}",
                 "Check the year: a typing mistake here changes the dates printed in the letter.",
                 severity="warning",
             )
@@ -320,7 +310,7 @@ def _undrawable_warnings(value: Any, locator: Locator, path: tuple, severity: st
         return [
             locator.problem(
                 path,
-                f"'{_dotted(path)}' has characters that no font on this computer can draw: {shown};"
+                f"'{dotted(path)}' has characters that no font on this computer can draw: {shown};"
                 " the PDF will show them as empty boxes",
                 "Install a font that has them (on Debian or Ubuntu: fonts-noto-cjk for Chinese, Japanese and Korean,"
                 " fonts-noto-core for most other scripts), then build again. The Word document keeps the text and"

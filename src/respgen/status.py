@@ -88,7 +88,7 @@ def collect(project: Project, today: dt.date) -> Report:
         published = response.inspection.published
         rows.append(
             Row(
-                file=_relative(path, project),
+                file=project.relative(path),
                 title=response.inspection.title,
                 published=published,
                 deadline=statute.deadline(published),
@@ -176,10 +176,3 @@ def print_table(report: Report, today: dt.date, file=None, colour: bool | None =
             f"[bold red]{statute.plural(len(report.overdue), 'draft')} past the deadline:[/] "
             "section 55(5A) requires the comments to be published within 56 days of the report."
         )
-
-
-def _relative(path: Path, project: Project) -> str:
-    try:
-        return Path(path).resolve().relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
