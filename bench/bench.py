@@ -183,7 +183,7 @@ def measure(command: list[str], cwd: Path) -> dict:
 
 def respgen_command() -> list[str]:
     found = shutil.which("respgen", path=str(Path(sys.executable).parent)) or shutil.which("respgen")
-    return [found] if found else [sys.executable, "-c", "from respgen.cli import main; main()"]
+    return [found] if found else [sys.executable, "-c", "from respgen.cli.commands import main; main()"]
 
 
 def pages(pdf: Path) -> int | None:

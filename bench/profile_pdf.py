@@ -65,7 +65,7 @@ def pages(pdf: Path) -> int:
 
 
 def main() -> int:
-    from respgen.build import _import_weasyprint, build_one
+    from respgen.build.batch import _import_weasyprint, build_one
     from respgen.project import Project
 
     folder = Path(tempfile.mkdtemp(prefix="respgen-profile-"))

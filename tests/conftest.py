@@ -27,7 +27,7 @@ def project_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_examples(tmp_path_factory) -> Path:
     """The example responses built once for the whole test session (read-only for tests)."""
-    from respgen.build import build_one
+    from respgen.build.batch import build_one
     from respgen.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("built") / "office")
@@ -43,7 +43,7 @@ def run_cli(folder: Path, *args: str):
 
     from click.testing import CliRunner
 
-    from respgen.cli import main
+    from respgen.cli.commands import main
 
     old = os.getcwd()
     os.chdir(folder)

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import copy_project
 
-RUN_CLI = "import sys; from respgen.cli import main; sys.argv[0] = 'respgen'; main()"
+RUN_CLI = "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()"
 
 
 def respgen(root: Path, *args: str, script: str = RUN_CLI, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -84,13 +84,13 @@ def test_nothing_changed_nothing_built_and_no_renderer_imported(office: Path):
     script = textwrap.dedent(
         """
         import sys
-        from respgen.cli import main
+        from respgen.cli.commands import main
         sys.argv[0] = "respgen"
         try:
             main()
         except SystemExit as exc:
             code = exc.code
-        heavy = ("weasyprint", "docxtpl", "docx", "pydyf", "pikepdf", "respgen.pdf", "respgen.word")
+        heavy = ("weasyprint", "docxtpl", "docx", "pydyf", "pikepdf", "respgen.pdf.document", "respgen.word.document")
         print("IMPORTED", sorted(m for m in sys.modules if m.startswith(heavy)))
         sys.exit(code)
         """
@@ -160,8 +160,8 @@ def test_a_worker_killed_mid_write_leaves_the_previous_documents(office: Path):
     script = textwrap.dedent(
         """
         import os, signal, sys, tempfile
-        import respgen.build
-        from respgen.cli import main
+        import respgen.build.batch
+        from respgen.cli.commands import main
 
         def half_then_die(documents):
             path, data = next(iter(documents.items()))
@@ -169,7 +169,7 @@ def test_a_worker_killed_mid_write_leaves_the_previous_documents(office: Path):
             os.write(fd, data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
 
-        respgen.build.write_together = half_then_die
+        respgen.build.batch.write_together = half_then_die
         sys.argv[0] = "respgen"
         main()
         """

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from respgen.build import Built, plan, remove_orphans, run
+from respgen.build.batch import Built, plan, remove_orphans, run
 from respgen.errors import RespgenError
 from respgen.files import remove_stale_temporaries, write_atomic
-from respgen.lock import BuildLock
-from respgen.manifest import KINDS, Manifest, is_up_to_date
+from respgen.build.lock import BuildLock
+from respgen.build.manifest import KINDS, Manifest, is_up_to_date
 from respgen.project import Project
 
 
@@ -239,7 +239,7 @@ def test_write_atomic_leaves_no_temporary_behind(tmp_path: Path):
 
 
 def test_a_bar_only_for_long_builds_at_a_terminal(monkeypatch):
-    from respgen import progress
+    from respgen.cli import progress
 
     monkeypatch.setattr(progress.sys.stdout, "isatty", lambda: True, raising=False)
     assert type(progress.reporter(10, str)) is progress.BarReporter
@@ -250,7 +250,7 @@ def test_a_bar_only_for_long_builds_at_a_terminal(monkeypatch):
 
 
 def test_the_summary_says_what_happened():
-    from respgen.progress import Summary
+    from respgen.cli.progress import Summary
 
     assert Summary(built=3, up_to_date=97, failed=1, seconds=4.26).line() == (
         "built 3, up to date 97, failed 1 (4.3 s)"

@@ -394,7 +394,7 @@ def test_output_folder_read_only(tmp_path):
 
 def _build_with_failing(monkeypatch, tmp_path, name: str, error: OSError):
     import respgen.files
-    from respgen.build import build_one
+    from respgen.build.batch import build_one
     from respgen.errors import RespgenError
     from respgen.project import Project
 
@@ -433,7 +433,7 @@ def test_output_folder_not_writable(monkeypatch, tmp_path):
     import errno
 
     import respgen.files
-    from respgen.build import build_one
+    from respgen.build.batch import build_one
     from respgen.errors import RespgenError
     from respgen.project import Project
 
@@ -464,7 +464,7 @@ def test_output_file_open_in_another_program(monkeypatch, tmp_path):
 
 
 def _required_paths(model, prefix=()) -> list[tuple]:
-    from respgen.source import _inner_model
+    from respgen.reading.source import _inner_model
 
     paths = []
     for name, info in model.model_fields.items():
@@ -496,7 +496,7 @@ def _response_with_item() -> dict:
 
 
 def _required_cases():
-    from respgen.model import Item, Office, Response
+    from respgen.reading.model import Item, Office, Response
 
     cases = [("response", p) for p in _required_paths(Response)]
     cases += [("response", ("recommendations", "items", 0, p[0])) for p in _required_paths(Item)]
@@ -513,7 +513,7 @@ def test_every_required_key_missing_in_turn(tmp_path, kind, path):
     import yaml
 
     from respgen.errors import RespgenError
-    from respgen.source import read_office, read_response
+    from respgen.reading.source import read_office, read_response
 
     if kind == "response":
         data, read = _response_with_item(), read_response

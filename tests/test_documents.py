@@ -15,10 +15,10 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from respgen import markup
+from respgen.letter import markup
 from respgen.project import Project
-from respgen.source import read_response
-from respgen.view import letter
+from respgen.reading.source import read_response
+from respgen.letter.view import letter
 
 DATA = Path(__file__).parent / "data"
 SEED = "2020-01-10-both-sides-of-the-coin"

@@ -1,6 +1,6 @@
 """The text markup: the Markdown subset officers may use in rich-text fields."""
 
-from respgen.markup import List, Paragraph, Quote, Span, parse, plain
+from respgen.letter.markup import List, Paragraph, Quote, Span, parse, plain
 
 
 def test_paragraphs_are_separated_by_blank_lines_and_lines_are_joined():

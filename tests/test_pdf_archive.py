@@ -14,13 +14,14 @@ import pytest
 from pikepdf import Name
 
 from conftest import EXAMPLES, copy_project
-from respgen import pdftree, view
-from respgen.pdfcheck import check_pdf
+from respgen.pdf import tree as pdftree
+from respgen.letter import view
+from respgen.pdf.check import check_pdf
 from respgen.project import Project
-from respgen.source import read_response
+from respgen.reading.source import read_response
 
 SEED = "2020-01-10-both-sides-of-the-coin"
-RUN_CLI = "import sys; from respgen.cli import main; sys.argv[0] = 'respgen'; main()"
+RUN_CLI = "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()"
 
 
 def respgen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
@@ -65,9 +66,10 @@ def test_the_same_response_gives_the_same_bytes_in_separate_processes(project_di
         """
         import sys
         from pathlib import Path
-        from respgen import pdf, view
+        from respgen.pdf import document as pdf
+        from respgen.letter import view
         from respgen.project import Project
-        from respgen.source import read_response
+        from respgen.reading.source import read_response
         project = Project(Path(sys.argv[1]))
         source = read_response(project.responses / sys.argv[2])
         data = pdf.render(view.letter(source.response, project.office, project.templates), source, project)
@@ -151,7 +153,7 @@ LONG_ROW = "\n\n".join(
 
 
 def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Path, tmp_path: Path):
-    from respgen import pdf
+    from respgen.pdf import document as pdf
 
     import yaml
 
@@ -204,7 +206,7 @@ def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Pat
 def test_a_list_over_a_page_break_is_one_list_with_one_item_per_point(project_dir: Path, tmp_path: Path):
     import yaml
 
-    from respgen import pdf
+    from respgen.pdf import document as pdf
 
     data = yaml.safe_load((project_dir / "responses" / f"{SEED}.yaml").read_text(encoding="utf-8"))
     points = [f"Finding {n}: a finding long enough to fill a line or two of the letter." for n in range(1, 25)]

@@ -10,7 +10,8 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from respgen import pdfpost, pdftree
+from respgen.pdf import post as pdfpost
+from respgen.pdf import tree as pdftree
 
 
 def _doc_with(kids_of_document):

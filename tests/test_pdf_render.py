@@ -10,11 +10,13 @@ import pikepdf
 import pytest
 from pikepdf import Name
 
-from respgen import htmllint, pdf, view
+from respgen.pdf import lint as htmllint
+from respgen.pdf import document as pdf
+from respgen.letter import view
 from respgen.errors import RespgenError
-from respgen.pdfcheck import check_pdf
+from respgen.pdf.check import check_pdf
 from respgen.project import Project
-from respgen.source import read_response
+from respgen.reading.source import read_response
 
 SEED = "2020-01-10-both-sides-of-the-coin"
 TABLES = "2022-11-02-vetting-misconduct-and-misogyny"
@@ -35,7 +37,7 @@ def render(root: Path, name: str) -> bytes:
 
 def tags(path: Path) -> list[str]:
     """The structure element types in reading order."""
-    from respgen import pdftree
+    from respgen.pdf import tree as pdftree
 
     with pikepdf.open(path) as doc:
         return [str(e.S)[1:] for e, _p, _d in pdftree.walk(doc)]
@@ -107,7 +109,7 @@ def test_the_pdf_is_tagged_with_headings_lists_links_and_a_figure(seed_pdf: Path
 
 
 def test_a_table_over_several_pages_is_one_table_with_scoped_headers(tables_pdf: Path):
-    from respgen import pdftree
+    from respgen.pdf import tree as pdftree
 
     with pikepdf.open(tables_pdf) as doc:
         assert len(doc.pages) >= 3
@@ -141,7 +143,7 @@ def test_a_table_over_several_pages_is_one_table_with_scoped_headers(tables_pdf:
 
 
 def _holds_content(element) -> bool:
-    from respgen import pdftree
+    from respgen.pdf import tree as pdftree
 
     return bool(list(pdftree.marked_content(element))) or any(
         _holds_content(k) for k in pdftree.child_elements(element)
@@ -253,7 +255,7 @@ def test_respgen_build_refuses_a_blocked_reference_and_writes_nothing(project_di
     path = project_dir / "templates" / where
     path.write_text(path.read_text().replace(old, new, 1))
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from respgen.cli import main; sys.argv[0] = 'respgen'; main()", "build",
+        [sys.executable, "-c", "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()", "build",
          f"responses/{SEED}.yaml"],
         cwd=project_dir, capture_output=True, text=True, timeout=120,
     )

@@ -10,8 +10,8 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name
 
-from respgen import pdftree
-from respgen.pdfcheck import check_pdf
+from respgen.pdf import tree as pdftree
+from respgen.pdf.check import check_pdf
 
 SEED = "2020-01-10-both-sides-of-the-coin"
 TABLES = "2022-11-02-vetting-misconduct-and-misogyny"
@@ -222,9 +222,10 @@ def test_a_structure_the_checks_do_not_expect_is_reported_not_passed(good, tmp_p
 
 
 def test_characters_drawn_as_empty_boxes_fail_the_check(project_dir: Path, tmp_path: Path):
-    from respgen import pdf, view
+    from respgen.pdf import document as pdf
+    from respgen.letter import view
     from respgen.project import Project
-    from respgen.source import read_response
+    from respgen.reading.source import read_response
 
     response = project_dir / "responses" / f"{SEED}.yaml"
     response.write_text(response.read_text(encoding="utf-8").replace("Forces could", "Forces \ue000\U00055b75 could"), encoding="utf-8")

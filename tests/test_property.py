@@ -138,10 +138,11 @@ def _in_pdf(text: str, extracted: list[str]) -> bool:
 @settings(max_examples=CHEAP, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=responses())
 def test_read_and_lay_out_any_text(tmp_path, data):
-    from respgen import markup, view
+    from respgen.letter import markup
+    from respgen.letter import view
     from respgen.errors import RespgenError
     from respgen.project import Project
-    from respgen.source import read_response
+    from respgen.reading.source import read_response
 
     path = tmp_path / "response.yaml"
     write(path, data)
@@ -185,7 +186,7 @@ def test_build_any_text(project, data):
     import docx
     import pikepdf
 
-    from respgen.build import build_one
+    from respgen.build.batch import build_one
     from respgen.errors import RespgenError
 
     path = project.responses / "generated.yaml"

@@ -4,8 +4,8 @@ import datetime as dt
 from pathlib import Path
 
 from respgen.project import Project
-from respgen.source import read_response
-from respgen.view import letter
+from respgen.reading.source import read_response
+from respgen.letter.view import letter
 
 ROOT = Path(__file__).resolve().parent.parent
 

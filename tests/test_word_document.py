@@ -14,9 +14,10 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from conftest import EXAMPLES, ROOT, copy_project
-from respgen import markup, view
+from respgen.letter import markup
+from respgen.letter import view
 from respgen.project import Project
-from respgen.source import read_response
+from respgen.reading.source import read_response
 
 TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
 TRICKY_TITLE = 'Smith & Sons <Ltd> "quoted" it’s — ✅ 🎉 {{ not_a_tag }} {% if x %} café'
@@ -24,7 +25,7 @@ TRICKY_TITLE = 'Smith & Sons <Ltd> "quoted" it’s — ✅ 🎉 {{ not_a_tag }} 
 
 def build_docx(root: Path) -> dict[str, Path]:
     """Build every response in ``root`` into a Word document only; {response name: document}."""
-    from respgen.build import build_one
+    from respgen.build.batch import build_one
 
     project = Project(root)
     out = {}
@@ -219,7 +220,7 @@ def test_properties_language_and_alt_text(office, stem):
     header = document.sections[0].first_page_header
     pictures = list(header._element.iter(qn("wp:docPr")))
     assert [p.get("descr") for p in pictures] == [letter.logo.alt]
-    from respgen.wordcheck import check_docx
+    from respgen.word.check import check_docx
 
     assert check_docx(docx_of(office, stem)) == []
 
@@ -268,7 +269,7 @@ def test_the_commissioners_signature_picture_has_alt_text(tmp_path):
     ids = [d.get("id") for d in document.element.iter(qn("wp:docPr"))]
     ids += [d.get("id") for d in document.sections[0].first_page_header._element.iter(qn("wp:docPr"))]
     assert len(ids) == len(set(ids)) == 2
-    from respgen.wordcheck import check_docx
+    from respgen.word.check import check_docx
 
     assert check_docx(next(iter(out.values()))) == []
 
@@ -276,9 +277,10 @@ def test_the_commissioners_signature_picture_has_alt_text(tmp_path):
 RENDER = """
 import sys
 from pathlib import Path
-from respgen import view, word
+from respgen.letter import view
+from respgen.word import document as word
 from respgen.project import Project
-from respgen.source import read_response
+from respgen.reading.source import read_response
 project = Project(Path(sys.argv[1]))
 letter = view.letter(read_response(Path(sys.argv[2])).response, project.office, project.templates)
 Path(sys.argv[3]).write_bytes(word.render(letter, project))
@@ -313,8 +315,8 @@ AWKWARD = st.lists(_PIECES, min_size=1, max_size=30).map("".join)
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(comment=AWKWARD, title=AWKWARD.filter(lambda t: t.strip()))
 def test_any_text_comes_out_as_written(office, comment, title):
-    from respgen import word
-    from respgen.model import Response
+    from respgen.word import document as word
+    from respgen.reading.model import Response
 
     project = Project(office)
     source = read_response(office / "responses" / f"{EXAMPLES[0].stem}.yaml").response

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, ROOT, copy_project
-from respgen import markup, view
+from respgen.letter import markup
+from respgen.letter import view
 from respgen.project import Project
-from respgen.source import read_response
+from respgen.reading.source import read_response
 
 TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
 STEMS = [p.stem for p in EXAMPLES] + ["tricky"]
@@ -24,7 +25,7 @@ STEMS = [p.stem for p in EXAMPLES] + ["tricky"]
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory) -> Path:
-    from respgen.build import build_one
+    from respgen.build.batch import build_one
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is not installed: run ./dev to set up"

@@ -14,9 +14,9 @@ from docx.shared import RGBColor
 
 from conftest import EXAMPLES, copy_project
 from respgen.errors import RespgenError
-from respgen.wordcheck import check_template
+from respgen.word.check import check_template
 
-RUN_CLI = "import sys; from respgen.cli import main; sys.argv[0] = 'respgen'; main()"
+RUN_CLI = "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()"
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def template(root: Path) -> Path:
 
 
 def build(root: Path) -> Path:
-    from respgen.build import build_one
+    from respgen.build.batch import build_one
     from respgen.project import Project
 
     project = Project(root)
@@ -138,9 +138,10 @@ def test_a_building_with_a_broken_template_gives_a_message_not_a_traceback(offic
         build(office)
     assert "response.docx" in str(caught.value)
     # The renderer says so too, when it is called without the checks that a build does first.
-    from respgen import view, word
+    from respgen.letter import view
+    from respgen.word import document as word
     from respgen.project import Project
-    from respgen.source import read_response
+    from respgen.reading.source import read_response
 
     project = Project(office)
     letter = view.letter(read_response(office / "responses" / EXAMPLES[0].name).response, project.office, project.templates)
@@ -182,8 +183,9 @@ def test_the_names_check_template_accepts_are_exactly_the_names_respgen_fills_in
 
     from docxtpl import DocxTemplate
 
-    from respgen import word, wordxml
-    from respgen.wordcheck import _sample_letter
+    from respgen.word import document as word
+    from respgen.word import wordml as wordxml
+    from respgen.word.check import _sample_letter
 
     tpl = DocxTemplate(io.BytesIO(template(office).read_bytes()))
     tpl.init_docx()

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
-from respgen.wordcheck import check_docx
+from respgen.word.check import check_docx
 
 TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
-RUN_CLI = "import sys; from respgen.cli import main; sys.argv[0] = 'respgen'; main()"
+RUN_CLI = "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()"
 
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory) -> Path:
     """A built Word document that uses every feature: pictures, tables, lists, links, draft marking."""
-    from respgen.build import build_one
+    from respgen.build.batch import build_one
     from respgen.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("wordcheck") / "office")

@@ -8,7 +8,8 @@ from pathlib import Path
 import icalendar
 
 from conftest import run_cli as run
-from respgen import calendar, scaffold
+from respgen.workflow import calendar
+from respgen.workflow import new as scaffold
 from respgen.project import Project
 
 NOW = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.timezone.utc)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli as run
-from respgen import rules, scaffold
+from respgen import rules
+from respgen.workflow import new as scaffold
 from respgen.project import Project
-from respgen.source import read_response
+from respgen.reading.source import read_response
 
 TITLE = "PEEL 2025–27: An inspection of Cumbria Constabulary & its “partners” <2026> {{ jinja }} 🚓"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_cli as run
 from respgen import rules
-from respgen.source import read_response
+from respgen.reading.source import read_response
 
 RESPONSE = """\
 inspection:

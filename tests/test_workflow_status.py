@@ -8,7 +8,8 @@ from pathlib import Path
 
 
 from conftest import run_cli as run
-from respgen import scaffold, status
+from respgen.workflow import new as scaffold
+from respgen.workflow import status
 from respgen.project import Project
 
 

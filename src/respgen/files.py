@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import RespgenError
+from respgen.errors import RespgenError
 
 
 TEMP_PATTERN = ".*.part"

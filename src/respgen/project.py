@@ -7,10 +7,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import RespgenError
+from respgen.errors import RespgenError
 
 if TYPE_CHECKING:  # the model pulls in pydantic; a build with nothing to do never needs it
-    from .model import Office
+    from respgen.reading.model import Office
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Project:
 
     @cached_property
     def office(self) -> Office:
-        from .source import read_office
+        from respgen.reading.source import read_office
 
         return read_office(self.office_file)
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from . import markup, statute
-from .errors import Problem
-from .loader import dotted
-from .source import ResponseSource
+from respgen.letter import markup
+from respgen import statute
+from respgen.errors import Problem
+from respgen.reading.loader import dotted
+from respgen.reading.source import ResponseSource
 
 # Every passage ``respgen new`` leaves for the officer starts with this.
 PLACEHOLDER = "[To write"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
-from .errors import Problem
-from .markup import poor_link_text
+from respgen.errors import Problem
+from respgen.letter.markup import poor_link_text
 
 _HINT_REBUILD = "Build the document again with 'respgen build'; if this comes back, check the template with 'respgen check-template'."
 _PICTURE_FILE = re.compile(r"\.(png|jpe?g|gif|bmp|emf|wmf|svg|tiff?)$", re.IGNORECASE)
@@ -197,7 +197,7 @@ _SPACED = re.compile(r"\{\s+[{%#]|[}%#]\s+\}")
 
 def check_template(path) -> list[Problem]:
     """Every problem in the Word template at ``path`` that would break or spoil a build."""
-    from . import word
+    from respgen.word import document as word
 
     path = Path(path)
     document, problems = _open(path, "template")
@@ -276,7 +276,7 @@ def _short(text: str, limit: int = 120) -> str:
 def _jinja_problems(document, path: Path) -> list[Problem]:
     from jinja2 import Environment, TemplateSyntaxError, meta
 
-    from . import word
+    from respgen.word import document as word
 
     env = Environment()
     problems: list[Problem] = []
@@ -331,8 +331,8 @@ def _trial_render(path: Path) -> list[Problem]:
     """Fill the template with a sample response, so misspelt fields (section.hedding) show up too."""
     from jinja2 import Environment, StrictUndefined
 
-    from . import word
-    from .errors import RespgenError
+    from respgen.word import document as word
+    from respgen.errors import RespgenError
 
     try:
         word.render_with(path, _sample_letter(), jinja_env=Environment(undefined=StrictUndefined))
@@ -348,8 +348,8 @@ def _sample_letter():
     """A response that uses every section, for the trial fill."""
     import datetime as dt
 
-    from . import view
-    from .model import Office, Response
+    from respgen.letter import view
+    from respgen.reading.model import Office, Response
 
     item = {
         "ref": "1", "text": "A recommendation with a [link](https://example.org/).", "addressed_to": "Chief constables",

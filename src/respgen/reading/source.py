@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, RespgenError
-from .loader import Locator, describe_char, dotted, load_yaml, read_text
-from .model import Office, Response
+from respgen.errors import Problem, RespgenError
+from respgen.reading.loader import Locator, describe_char, dotted, load_yaml, read_text
+from respgen.reading.model import Office, Response
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -300,7 +300,7 @@ def _date_warnings(response: Response, locator: Locator, today: dt.date | None =
 
 def _undrawable_warnings(value: Any, locator: Locator, path: tuple, severity: str = "warning") -> list[Problem]:
     """A problem for each text holding characters that no installed font can draw (the PDF would show boxes)."""
-    from .preflight import undrawable
+    from respgen.build.preflight import undrawable
 
     if isinstance(value, str):
         missing = undrawable(value)

@@ -31,9 +31,9 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name, String
 
-from . import pdftree
-from .source import ResponseSource
-from .view import Letter
+from respgen.pdf import tree as pdftree
+from respgen.reading.source import ResponseSource
+from respgen.letter.view import Letter
 
 SOURCE_MIME = "application/yaml"
 SOURCE_DESCRIPTION = "The response file this PDF was made from (YAML)"

@@ -9,10 +9,10 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import statute
-from .errors import Problem
-from .project import Project
-from .source import read_all
+from respgen import statute
+from respgen.errors import Problem
+from respgen.project import Project
+from respgen.reading.source import read_all
 
 TITLE_WIDTH = 48
 
@@ -71,7 +71,7 @@ def outputs_state(project: Project, response_file: Path) -> str:
     "Built from what is there now" is the build manifest's answer: the same
     response text, templates and respgen, and the files respgen wrote.
     """
-    from .manifest import is_up_to_date
+    from respgen.build.manifest import is_up_to_date
 
     outputs = project.outputs_for(response_file)
     if not all(path.is_file() for path in outputs.values()):

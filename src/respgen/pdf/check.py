@@ -14,8 +14,8 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
-from . import pdftree
-from .errors import Problem
+from respgen.pdf import tree as pdftree
+from respgen.errors import Problem
 
 _NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

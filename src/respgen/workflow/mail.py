@@ -16,12 +16,12 @@ from pathlib import Path
 
 import jinja2
 
-from . import statute
-from .errors import Problem, RespgenError
-from .files import write_atomic
-from .project import Project
-from .source import ResponseSource, read_response
-from .status import NOT_BUILT, UP_TO_DATE, outputs_state
+from respgen import statute
+from respgen.errors import Problem, RespgenError
+from respgen.files import write_atomic
+from respgen.project import Project
+from respgen.reading.source import ResponseSource, read_response
+from respgen.workflow.status import NOT_BUILT, UP_TO_DATE, outputs_state
 
 TEMPLATES = {"plain": "email.txt", "html": "email.html"}
 MIME_TYPES = {

@@ -20,8 +20,8 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import Problem, RespgenError
-from .project import Project
+from respgen.errors import Problem, RespgenError
+from respgen.project import Project
 
 WORD_TEMPLATE = "response.docx"
 HTML_TEMPLATE = "response.html"
@@ -85,7 +85,7 @@ def _signature(project: Project) -> tuple:
 
 
 def _office_problems(project: Project) -> list[Problem]:
-    from .loader import load_yaml
+    from respgen.reading.loader import load_yaml
 
     try:
         office = project.office

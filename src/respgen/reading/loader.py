@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, RespgenError
+from respgen.errors import Problem, RespgenError
 
 # Beyond this many values a file is refused: a real response has a few hundred,
 # an alias bomb ("billion laughs") has billions. Counting stops the build long

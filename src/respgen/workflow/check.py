@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import Problem
+from respgen.errors import Problem
 
 
 def check_file(path: Path) -> list[Problem]:
@@ -13,11 +13,11 @@ def check_file(path: Path) -> list[Problem]:
     if not path.is_file():
         return [Problem("there is no such file", file=path, hint="Run 'respgen build' first, or check the name.")]
     if path.suffix.lower() == ".pdf":
-        from .pdfcheck import check_pdf
+        from respgen.pdf.check import check_pdf
 
         return check_pdf(path)
     if path.suffix.lower() == ".docx":
-        from .wordcheck import check_docx
+        from respgen.word.check import check_docx
 
         return check_docx(path)
     return [Problem("respgen checks only .pdf and .docx files", file=path)]

@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import statute
-from .errors import Problem
-from .files import write_atomic
-from .project import Project
-from .source import read_all
+from respgen import statute
+from respgen.errors import Problem
+from respgen.files import write_atomic
+from respgen.project import Project
+from respgen.reading.source import read_all
 
 FILE_NAME = "deadlines.ics"
 REMINDER_DAYS = 14

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import statute
-from .errors import RespgenError
-from .project import Project
-from .rules import PLACEHOLDER
+from respgen import statute
+from respgen.errors import RespgenError
+from respgen.project import Project
+from respgen.rules import PLACEHOLDER
 
 SLUG_LENGTH = 50
 

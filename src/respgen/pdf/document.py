@@ -22,10 +22,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__, htmllint, markup, pdfpost, view
-from .errors import Problem, RespgenError
-from .project import Project
-from .source import ResponseSource
+from respgen import __version__
+from respgen.pdf import lint as htmllint
+from respgen.letter import markup
+from respgen.pdf import post as pdfpost
+from respgen.letter import view
+from respgen.errors import Problem, RespgenError
+from respgen.project import Project
+from respgen.reading.source import ResponseSource
 
 TEMPLATE = "response.html"
 STYLESHEET = "response.css"

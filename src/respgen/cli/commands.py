@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import RespgenError, shown_path
-from .progress import say
-from .project import Project
+from respgen import __version__
+from respgen.errors import RespgenError, shown_path
+from respgen.cli.progress import say
+from respgen.project import Project
 
 
 class _Respgen(click.Group):
@@ -68,8 +68,8 @@ def build(files: tuple[Path, ...], force: bool, prune: bool, jobs: int | None, s
     file was deleted are listed, and removed only with --prune. Only one build
     runs at a time in a folder: a second one waits for the first.
     """
-    from .build import build_all
-    from .progress import reporter
+    from respgen.build.batch import build_all
+    from respgen.cli.progress import reporter
 
     project = _project()
     if not files and not project.response_files():
@@ -100,7 +100,7 @@ def check(files: tuple[Path, ...]) -> None:
     With no FILES, checks every PDF and Word document in output/. Each
     failure is printed in plain words; the exit status is non-zero if any.
     """
-    from .check import check_file
+    from respgen.workflow.check import check_file
 
     paths = list(files) or _project().built_files()
     if not paths:
@@ -127,7 +127,7 @@ def check_template(path: Path | None) -> None:
     split or broken (with the paragraph they are in), names respgen does not
     supply, and missing styles. The exit status is non-zero if any.
     """
-    from .wordcheck import check_template as check
+    from respgen.word.check import check_template as check
 
     path = path or _project().templates / "response.docx"
     problems = check(path)
@@ -153,9 +153,9 @@ def new(title: str, published, kind: str | None, day) -> None:
     section in place, explained, and the 56-day deadline noted at the top.
     It never overwrites an existing file.
     """
-    from .scaffold import new as scaffold
+    from respgen.workflow.new import new as scaffold
 
-    from .statute import deadline, long_date
+    from respgen.statute import deadline, long_date
 
     path = scaffold(_project(), title, published.date(), kind, today=day.date() if day else None)
     click.echo(f"wrote {shown_path(path)}")
@@ -175,7 +175,7 @@ def status(as_json: bool, day) -> None:
     """
     import datetime as dt
 
-    from . import status as report_status
+    from respgen.workflow import status as report_status
 
     project = _project()
     today = day.date() if day else dt.date.today()
@@ -197,7 +197,7 @@ def calendar() -> None:
     into Outlook (File > Open & Export > Import/Export); importing it again
     later updates the same events rather than adding copies.
     """
-    from .calendar import write
+    from respgen.workflow.calendar import write
 
     path, count, problems = write(_project())
     for problem in problems:
@@ -217,7 +217,7 @@ def email(file: Path, draft: bool) -> None:
     and the Word document attached, and opens in Outlook as a new message.
     Build the response first; a draft is refused unless --draft is given.
     """
-    from .mail import write
+    from respgen.workflow.mail import write
 
     path = write(_project(), file, draft=draft)
     click.echo(f"wrote {shown_path(path)}")
@@ -237,7 +237,7 @@ def extract(pdf: Path, target: Path | None, force: bool) -> None:
     archived PDF is enough to build the response again. An existing file is
     never replaced unless --force is given.
     """
-    from .extract import embedded_source, write_out
+    from respgen.workflow.extract import embedded_source, write_out
 
     embedded = embedded_source(pdf)
     if target is not None and str(target) == "-":

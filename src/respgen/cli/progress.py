@@ -15,7 +15,7 @@ from typing import Callable
 
 import click
 
-from .errors import Problem
+from respgen.errors import Problem
 
 # Up to this many responses to build, plain lines are clearer than a bar.
 BAR_ABOVE = 3

@@ -24,9 +24,10 @@ from pathlib import Path
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from . import view, wordxml
-from .errors import RespgenError
-from .project import Project
+from respgen.letter import view
+from respgen.word import wordml as wordxml
+from respgen.errors import RespgenError
+from respgen.project import Project
 
 TEMPLATE_NAME = "response.docx"
 LANGUAGE = "en-GB"

@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import markup, statute
-from .markup import Blocks
-from .model import Findings, Item, Office, Recipient, Response
+from respgen.letter import markup
+from respgen import statute
+from respgen.letter.markup import Blocks
+from respgen.reading.model import Findings, Item, Office, Recipient, Response
 
 # The Queen died on 8 September 2022; letters dated before it name Her Majesty's Inspectorate.
 _ACCESSION = dt.date(2022, 9, 8)

@@ -18,8 +18,8 @@ from typing import Callable
 from docx.oxml.ns import qn
 from markupsafe import Markup, escape
 
-from . import markup
-from .errors import RespgenError
+from respgen.letter import markup
+from respgen.errors import RespgenError
 
 
 class Xml:

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .errors import Problem, RespgenError
-from .files import write_together
-from .manifest import KINDS, Inputs, Manifest, stale_kinds
-from .project import Project
+from respgen.errors import Problem, RespgenError
+from respgen.files import write_together
+from respgen.build.manifest import KINDS, Inputs, Manifest, stale_kinds
+from respgen.project import Project
 
 if TYPE_CHECKING:
-    from .progress import Reporter, Summary
+    from respgen.cli.progress import Reporter, Summary
 
 
 @dataclass
@@ -37,8 +37,10 @@ class Built:
 
 def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tuple[str, ...] = KINDS) -> Built:
     """Build ``path`` into output/; nothing is written unless every document asked for renders."""
-    from . import preflight, rules, view
-    from .source import read_response
+    from respgen.build import preflight
+    from respgen import rules
+    from respgen.letter import view
+    from respgen.reading.source import read_response
 
     source = read_response(path)
     problems = rules.review(source)
@@ -49,12 +51,12 @@ def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tupl
     documents = {}
     # The renderers are heavy: import them only when building.
     if "docx" in kinds:
-        from . import word
+        from respgen.word import document as word
 
         documents["docx"] = word.render(letter, project)
     if "pdf" in kinds:
         _import_weasyprint()
-        from . import pdf
+        from respgen.pdf import document as pdf
 
         documents["pdf"] = pdf.render(letter, source, project)
     targets = project.outputs_for(path)
@@ -272,8 +274,8 @@ def _prepare_worker() -> None:
     # Import the renderers once per worker, not once per response.
     try:
         _import_weasyprint()
-        import respgen.pdf  # noqa: F401
-        import respgen.word  # noqa: F401
+        import respgen.pdf.document  # noqa: F401
+        import respgen.word.document  # noqa: F401
     except Exception:  # reported, with its file, when a response is built
         pass
 
@@ -440,9 +442,9 @@ def build_all(
     ``reporter_for(count)`` gives the display for a build of ``count`` responses;
     ``on_wait`` is told when another build holds the lock.
     """
-    from .files import remove_stale_temporaries
-    from .lock import BuildLock
-    from .progress import Reporter, Summary
+    from respgen.files import remove_stale_temporaries
+    from respgen.build.lock import BuildLock
+    from respgen.cli.progress import Reporter, Summary
 
     started = time.monotonic()
     lock = BuildLock(project.output)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .errors import RespgenError
+from respgen.errors import RespgenError
 
 LOCK_NAME = ".respgen.lock"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from .errors import RespgenError
+from respgen.errors import RespgenError
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def embedded_source(pdf_path: Path) -> Embedded:
 
 def write_out(embedded: Embedded, target: Path | None, *, overwrite: bool = False) -> Path:
     """Write ``embedded`` to ``target`` (a file, or a folder to put it in; default: the current folder)."""
-    from .files import write_atomic
+    from respgen.files import write_atomic
 
     if target is None:
         target = Path.cwd() / embedded.name

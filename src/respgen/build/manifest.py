@@ -21,9 +21,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import __version__
-from .files import write_atomic
-from .project import Project
+from respgen import __version__
+from respgen.files import write_atomic
+from respgen.project import Project
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1

@@ -1,0 +1,1 @@
+"""The respgen command: the only place that prints or exits."""

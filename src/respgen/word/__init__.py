@@ -1,0 +1,1 @@
+"""The Word document: filling the house-style template, its WordprocessingML, its checks."""

@@ -1,0 +1,1 @@
+"""The officer's other commands: new, status, calendar, email, check, extract."""
