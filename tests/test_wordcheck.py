@@ -60,7 +60,7 @@ BREAKAGES = [
     ("picture without alt text", r"word/header\d\.xml", r'descr="[^"]*"', 'descr=""', "has no alt text"),
     ("alt text is a file name", r"word/header\d\.xml", r'descr="[^"]*"', 'descr="logo.png"', "is a file name"),
     ("table without header row", "word/document.xml", r"<w:tblHeader/>", "", "does not mark its first row as a header row"),
-    ("heading skips a level", "word/document.xml", r'w:val="Heading1"', 'w:val="Heading3"', "skips a level"),
+    ("first heading not level 1", "word/document.xml", r'w:val="Heading1"', 'w:val="Heading3"', "the first heading is Heading 3; it must be Heading 1"),
     ("no headings at all", "word/document.xml", r'w:val="Heading1"', 'w:val="BodyText"', "no headings"),
     ("meaningless link text", "word/document.xml", r"the full report", "click here", "does not say where the link goes"),
     ("double-escaped title", "docProps/core.xml", r"Smith &amp;", "Smith &amp;amp;", "escaped twice"),

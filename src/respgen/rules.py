@@ -16,12 +16,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterator
 
 from respgen.letter import markup
 from respgen import statute
+from respgen.accessibility import poor_link_text
 from respgen.errors import Problem
-from respgen.reading.loader import dotted
+from respgen.fonts import undrawable
+from respgen.reading.loader import Locator, describe_char, dotted
+from respgen.reading.model import Response
 from respgen.reading.source import ResponseSource
 
 # Every passage ``respgen new`` leaves for the officer starts with this.
@@ -34,13 +38,25 @@ SECTIONS = {
 }
 
 
-def review(source: ResponseSource) -> list[Problem]:
+def review(source: ResponseSource, today: dt.date | None = None) -> list[Problem]:
     """Errors and warnings about ``source`` (empty when all is well), in file order.
 
-    The warnings found while reading the file (a date far in the past, say) are
-    included, so that the build reports them and ``--strict`` counts them.
+    The warnings found while reading the file (text that ' #' cut short, say)
+    are included, so that the build reports them and ``--strict`` counts them.
     """
-    problems = list(getattr(source, "warnings", [])) + _unanswered(source) + _late(source) + _placeholders(source) + _poor_links(source)
+    response = source.response
+    # A final response is the published record: its PDF must not show empty boxes (PDF/A forbids them).
+    # The model's text is checked, not the raw data: the model has joined escaped surrogate pairs.
+    boxes = _undrawable(response.model_dump(), source.locator, (), "warning" if response.is_draft else "error")
+    problems = (
+        list(source.warnings)
+        + _dates(response, source.locator, today)
+        + boxes
+        + _unanswered(source)
+        + _late(source)
+        + _placeholders(source)
+        + _poor_links(source)
+    )
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -135,7 +151,7 @@ def _poor_links(source: ResponseSource) -> list[Problem]:
     problems = []
     for path, text in _rich_texts(source.response.model_dump()):
         for link in markup.links(markup.parse(text)):
-            reason = markup.poor_link_text(link.text, link.href)
+            reason = poor_link_text(link.text, link.href)
             if reason:
                 problems.append(
                     source.locator.problem(
@@ -163,3 +179,66 @@ def _rich_texts(response: dict) -> Iterator[tuple[tuple, str]]:
             yield (key, "items", index, "response"), item.get("response")
     for key in ("commissioner", "chief_constable"):
         yield ("response", key), (response.get("response") or {}).get(key)
+
+
+# Dates outside these bounds are almost always typing mistakes (2002 for 2022, 2220 for 2020).
+# Section 55 dates from the Police Act 1996.
+EARLIEST = dt.date(1996, 1, 1)
+FUTURE_YEARS = 2  # for the report's and the letter's dates
+DUE_YEARS = 10  # for the due date of an action
+
+
+def _dates(response: Response, locator: Locator, today: dt.date | None = None) -> list[Problem]:
+    today = today or dt.date.today()
+    checks: list[tuple[tuple, dt.date, int]] = [
+        (("inspection", "published"), response.inspection.published, FUTURE_YEARS),
+        (("date",), response.date, FUTURE_YEARS),
+    ]
+    for key in ("recommendations", "areas_for_improvement", "causes_of_concern"):
+        section = getattr(response, key)
+        for index, item in enumerate(section.items if section else ()):
+            if item.due:
+                checks.append(((key, "items", index, "due"), item.due, DUE_YEARS))
+    warnings = []
+    for path, date, years in checks:
+        latest = today.replace(year=today.year + years, day=min(today.day, 28))
+        if date < EARLIEST:
+            why = f"before {EARLIEST.year}, when section 55 of the Police Act 1996 began"
+        elif date > latest:
+            why = f"more than {years} years from today"
+        else:
+            continue
+        warnings.append(
+            locator.problem(
+                path,
+                f"'{dotted(path)}' is {date.isoformat()}, {why}",
+                "Check the year: a typing mistake here changes the dates printed in the letter.",
+                severity="warning",
+            )
+        )
+    return warnings
+
+
+def _undrawable(value: Any, locator: Locator, path: tuple, severity: str = "warning") -> list[Problem]:
+    """A problem for each text holding characters that no installed font can draw (the PDF would show boxes)."""
+    if isinstance(value, str):
+        missing = undrawable(value)
+        if not missing:
+            return []
+        shown = ", ".join(f"'{c}' ({describe_char(c)})" for c in missing[:3]) + (" and others" if len(missing) > 3 else "")
+        return [
+            locator.problem(
+                path,
+                f"'{dotted(path)}' has characters that no font on this computer can draw: {shown};"
+                " the PDF will show them as empty boxes",
+                "Install a font that has them (on Debian or Ubuntu: fonts-noto-cjk for Chinese, Japanese and Korean,"
+                " fonts-noto-core for most other scripts), then build again. The Word document keeps the text and"
+                " shows it on a computer that has such a font.",
+                severity=severity,
+            )
+        ]
+    if isinstance(value, dict):
+        return [w for key, child in value.items() for w in _undrawable(child, locator, path + (key,), severity)]
+    if isinstance(value, list):
+        return [w for index, child in enumerate(value) for w in _undrawable(child, locator, path + (index,), severity)]
+    return []

@@ -14,6 +14,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from respgen.accessibility import is_web_address
+
 
 @dataclass(frozen=True)
 class Span:
@@ -59,13 +61,8 @@ Blocks = tuple[Block, ...]
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
     md.enable(["list", "blockquote", "emphasis", "link", "escape", "newline"])
-    md.validateLink = _is_web_link
+    md.validateLink = lambda url: is_web_address(url, mail=True)
     return md
-
-
-def _is_web_link(url: str) -> bool:
-    # Links are written into the documents, never fetched; only web and mail links make sense there.
-    return url.strip().lower().startswith(("https://", "http://", "mailto:"))
 
 
 def parse(text: str | None) -> Blocks:
@@ -89,22 +86,6 @@ def plain(blocks: Blocks) -> str:
         else:
             lines.append(plain(block.blocks))
     return "\n".join(lines)
-
-
-# Link text a screen-reader user hears out of context: it must say where the link goes.
-MEANINGLESS_LINK_TEXT = {"click here", "here", "link", "this link", "read more", "more", "click", "this", "website", "page"}
-
-
-def poor_link_text(text: str, href: str | None) -> str | None:
-    """Why ``text`` is poor text for a link to ``href``, or None when it is fine."""
-    text = text.strip()
-    if not text:
-        return "the link has no text"
-    if text.lower().rstrip(".") in MEANINGLESS_LINK_TEXT:
-        return f"the link text '{text}' does not say where the link goes"
-    if href and text.rstrip("/") == href.strip().rstrip("/"):
-        return f"the link text is the bare address '{text}'"
-    return None
 
 
 def links(blocks: Blocks) -> Iterator[Span]:

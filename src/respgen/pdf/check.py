@@ -14,6 +14,7 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
+from respgen.accessibility import heading_order
 from respgen.pdf import tree as pdftree
 from respgen.errors import Problem
 
@@ -281,7 +282,7 @@ class _Checker:
                 self.fail(f"{untagged} piece(s) of text or images are neither tagged nor marked as artifacts", page=number)
 
     def check_elements(self) -> None:
-        previous_level = 0
+        headings: list[tuple[int, int | None]] = []  # (level, page)
         empty: dict[str, list[int | None]] = {}
         for element, parent, _depth in pdftree.walk(self.pdf):
             tag = str(element.S)
@@ -293,14 +294,11 @@ class _Checker:
             elif tag == "/Table":
                 self._check_table(element, page)
             elif tag in _HEADINGS:
-                level = _HEADINGS[tag]
-                if previous_level == 0 and level != 1:
-                    self.fail(f"the first heading is H{level}; it must be H1", page=page)
-                elif previous_level and level > previous_level + 1:
-                    self.fail(f"heading H{level} follows H{previous_level}, skipping a level", page=page)
-                previous_level = level
+                headings.append((_HEADINGS[tag], page))
             if tag not in _MAY_BE_EMPTY and not _holds_something(element):
                 empty.setdefault(tag[1:], []).append(page)
+        for index, message in heading_order([level for level, _ in headings], lambda level: f"H{level}"):
+            self.fail(message, page=headings[index][1])
         for tag, pages in empty.items():
             self.fail(f"{len(pages)} empty {tag} structure element(s) hold no content", page=pages[0])
 

@@ -27,6 +27,7 @@ from respgen.pdf import lint as htmllint
 from respgen.letter import markup
 from respgen.pdf import post as pdfpost
 from respgen.letter import view
+from respgen.accessibility import is_web_address
 from respgen.errors import Problem, RespgenError
 from respgen.project import Project
 from respgen.reading.source import ResponseSource
@@ -99,7 +100,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         env.tests["list_block"] = lambda block: isinstance(block, markup.List)
         env.tests["quote"] = lambda block: isinstance(block, markup.Quote)
         # Only web links become links: a file: or javascript: address in a response is shown as text.
-        env.tests["web_link"] = lambda url: isinstance(url, str) and url.strip().lower().startswith(("https://", "http://"))
+        env.tests["web_link"] = is_web_address
         _environments[templates] = env
     return env
 

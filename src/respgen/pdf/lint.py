@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from respgen.accessibility import heading_order
+
 
 class _Collector(HTMLParser):
     def __init__(self) -> None:
@@ -79,13 +81,8 @@ def lint(html: str) -> list[str]:
     for image in found.images:
         if not (image["alt"] or "").strip():
             problems.append(f"line {image['line']}: the image {image['src']!r} has no alt text")
-    previous = 0
-    for level, line in found.headings:
-        if previous == 0 and level != 1:
-            problems.append(f"line {line}: the first heading is h{level}; it must be h1")
-        elif level > previous + 1 and previous:
-            problems.append(f"line {line}: heading h{level} follows h{previous}, skipping a level")
-        previous = level
+    for index, message in heading_order([level for level, _ in found.headings], lambda level: f"h{level}"):
+        problems.append(f"line {found.headings[index][1]}: {message}")
     if not found.headings:
         problems.append("the document has no headings (it needs an h1 title)")
     for table in found.tables:

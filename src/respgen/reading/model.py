@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from respgen.accessibility import is_web_address
+
 
 def _number_as_text(value):
     # Officers write `ref: 1` as often as `ref: "1"`; both mean the same.
@@ -22,7 +24,7 @@ def _number_as_text(value):
 
 def _web_address(value):
     # Addresses are written into the documents as links, never fetched; only web pages make sense there.
-    if isinstance(value, str) and not value.strip().lower().startswith(("https://", "http://")):
+    if isinstance(value, str) and not is_web_address(value):
         raise ValueError("must be a web address starting with https://")
     return value
 

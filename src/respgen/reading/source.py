@@ -30,8 +30,7 @@ class ResponseSource:
     text: str
     response: Response
     locator: Locator
-    # What reading found beyond the shape of the file: mostly warnings (a date far in the
-    # past, say); a character no font can draw is an error in a final response.
+    # What reading the YAML found worth a warning (text that ' #' cut short, say).
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -44,11 +43,7 @@ def read_response(path: Path) -> ResponseSource:
     text = read_text(path)
     data, locator = load_yaml(path, text)
     response = validate(Response, data, locator, what="response")
-    # A final response is the published record: its PDF must not show empty boxes (PDF/A forbids them).
-    # The model's text is checked, not the raw data: the model has joined escaped surrogate pairs.
-    severity = "warning" if response.is_draft else "error"
-    warnings = locator.warnings + _date_warnings(response, locator) + _undrawable_warnings(response.model_dump(), locator, (), severity)
-    return ResponseSource(path, text, response, locator, warnings)
+    return ResponseSource(path, text, response, locator, list(locator.warnings))
 
 
 def read_all(paths: list[Path]) -> tuple[list[ResponseSource], list[Problem]]:
@@ -258,68 +253,3 @@ def _without_echoes(errors: list, model: type[BaseModel]) -> list:
             if close:
                 misspelt.add(loc[:-1] + (close[0],))
     return [err for err in errors if not (err["type"] == "missing" and tuple(err["loc"]) in misspelt)]
-
-
-# Dates outside these bounds are almost always typing mistakes (2002 for 2022, 2220 for 2020).
-# Section 55 dates from the Police Act 1996.
-EARLIEST = dt.date(1996, 1, 1)
-FUTURE_YEARS = 2  # for the report's and the letter's dates
-DUE_YEARS = 10  # for the due date of an action
-
-
-def _date_warnings(response: Response, locator: Locator, today: dt.date | None = None) -> list[Problem]:
-    today = today or dt.date.today()
-    checks: list[tuple[tuple, dt.date, int]] = [
-        (("inspection", "published"), response.inspection.published, FUTURE_YEARS),
-        (("date",), response.date, FUTURE_YEARS),
-    ]
-    for key in ("recommendations", "areas_for_improvement", "causes_of_concern"):
-        section = getattr(response, key)
-        for index, item in enumerate(section.items if section else ()):
-            if item.due:
-                checks.append(((key, "items", index, "due"), item.due, DUE_YEARS))
-    warnings = []
-    for path, date, years in checks:
-        latest = today.replace(year=today.year + years, day=min(today.day, 28))
-        if date < EARLIEST:
-            why = f"before {EARLIEST.year}, when section 55 of the Police Act 1996 began"
-        elif date > latest:
-            why = f"more than {years} years from today"
-        else:
-            continue
-        warnings.append(
-            locator.problem(
-                path,
-                f"'{dotted(path)}' is {date.isoformat()}, {why}",
-                "Check the year: a typing mistake here changes the dates printed in the letter.",
-                severity="warning",
-            )
-        )
-    return warnings
-
-
-def _undrawable_warnings(value: Any, locator: Locator, path: tuple, severity: str = "warning") -> list[Problem]:
-    """A problem for each text holding characters that no installed font can draw (the PDF would show boxes)."""
-    from respgen.build.preflight import undrawable
-
-    if isinstance(value, str):
-        missing = undrawable(value)
-        if not missing:
-            return []
-        shown = ", ".join(f"'{c}' ({describe_char(c)})" for c in missing[:3]) + (" and others" if len(missing) > 3 else "")
-        return [
-            locator.problem(
-                path,
-                f"'{dotted(path)}' has characters that no font on this computer can draw: {shown};"
-                " the PDF will show them as empty boxes",
-                "Install a font that has them (on Debian or Ubuntu: fonts-noto-cjk for Chinese, Japanese and Korean,"
-                " fonts-noto-core for most other scripts), then build again. The Word document keeps the text and"
-                " shows it on a computer that has such a font.",
-                severity=severity,
-            )
-        ]
-    if isinstance(value, dict):
-        return [w for key, child in value.items() for w in _undrawable_warnings(child, locator, path + (key,), severity)]
-    if isinstance(value, list):
-        return [w for index, child in enumerate(value) for w in _undrawable_warnings(child, locator, path + (index,), severity)]
-    return []

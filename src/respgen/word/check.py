@@ -21,7 +21,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 
 from respgen.errors import Problem
-from respgen.letter.markup import poor_link_text
+from respgen.accessibility import heading_order, poor_link_text
 
 _HINT_REBUILD = "Build the document again with 'respgen build'; if this comes back, check the template with 'respgen check-template'."
 _PICTURE_FILE = re.compile(r"\.(png|jpe?g|gif|bmp|emf|wmf|svg|tiff?)$", re.IGNORECASE)
@@ -116,13 +116,11 @@ def check_docx(path) -> list[Problem]:
             levels.append((int(match.group(1)), _text(p)))
     if not levels:
         fail("the document has no headings in heading styles", "Use the Heading 1, Heading 2 and Heading 3 styles for headings.")
-    previous = 0
     for level, text in levels:
         if not text.strip():
             fail(f"there is an empty Heading {level}", "Remove the empty heading or give it text.")
-        if level > previous + 1:
-            fail(f"the heading '{text}' (Heading {level}) skips a level after Heading {previous or 'none'}", "Use heading levels in order: Heading 1, then Heading 2 inside it.")
-        previous = level
+    for index, message in heading_order([level for level, _ in levels], lambda level: f"Heading {level}"):
+        fail(f"{message}: '{levels[index][1]}'", "Use heading levels in order: Heading 1, then Heading 2 inside it.")
 
     # Links need text that says where they go, and a target.
     rels = document.part.rels

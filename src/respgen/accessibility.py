@@ -1,0 +1,60 @@
+"""The accessibility rules that every format shares, stated once.
+
+The HTML behind the PDF, the PDF's tags and the Word document are checked by
+three checkers; a heading out of order or a link that says nothing must get
+the same answer, in the same words, whichever format it is found in. Each
+checker names the heading levels as its format does (h2, H2, Heading 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+WEB_SCHEMES = ("https://", "http://")
+
+
+def is_web_address(url: object, *, mail: bool = False) -> bool:
+    """Whether ``url`` may become a link in a document: a web page (or, with ``mail``, a mailbox).
+
+    Links are written into the documents, never fetched; a ``file:`` or
+    ``javascript:`` address is shown as text instead.
+    """
+    if not isinstance(url, str):
+        return False
+    schemes = WEB_SCHEMES + (("mailto:",) if mail else ())
+    return url.strip().lower().startswith(schemes)
+
+
+# Link text a screen-reader user hears out of context: it must say where the link goes.
+MEANINGLESS_LINK_TEXT = {"click here", "here", "link", "this link", "read more", "more", "click", "this", "website", "page"}
+
+
+def poor_link_text(text: str, href: str | None) -> str | None:
+    """Why ``text`` is poor text for a link to ``href``, or None when it is fine."""
+    text = text.strip()
+    if not text:
+        return "the link has no text"
+    if text.lower().rstrip(".") in MEANINGLESS_LINK_TEXT:
+        return f"the link text '{text}' does not say where the link goes"
+    if href and text.rstrip("/") == href.strip().rstrip("/"):
+        return f"the link text is the bare address '{text}'"
+    return None
+
+
+def heading_order(levels: Iterable[int], name: Callable[[int], str]) -> list[tuple[int, str]]:
+    """(index, message) for each heading of ``levels`` that is out of order.
+
+    The first heading must be level 1, and a heading may go down only one level
+    at a time (h1, then h2 inside it), so that a screen reader's list of
+    headings is the document's outline. ``name`` spells a level in the format's
+    own words.
+    """
+    found = []
+    previous = 0
+    for index, level in enumerate(levels):
+        if previous == 0 and level != 1:
+            found.append((index, f"the first heading is {name(level)}; it must be {name(1)}"))
+        elif previous and level > previous + 1:
+            found.append((index, f"heading {name(level)} follows {name(previous)}, skipping a level"))
+        previous = level
+    return found
