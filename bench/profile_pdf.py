@@ -65,7 +65,8 @@ def pages(pdf: Path) -> int:
 
 
 def main() -> int:
-    from respgen.build.batch import _import_weasyprint, build_one
+    from respgen.build.one import build_one
+    from respgen.pdf.engine import load as _import_weasyprint
     from respgen.project import Project
 
     folder = Path(tempfile.mkdtemp(prefix="respgen-profile-"))

@@ -27,7 +27,7 @@ def project_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_examples(tmp_path_factory) -> Path:
     """The example responses built once for the whole test session (read-only for tests)."""
-    from respgen.build.batch import build_one
+    from respgen.build.one import build_one
     from respgen.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("built") / "office")
@@ -35,6 +35,15 @@ def built_examples(tmp_path_factory) -> Path:
     for path in project.response_files():
         build_one(project, path)
     return root
+
+
+def respgen_process(folder: Path, *args: str, script: str | None = None, timeout: float = 300, text: bool = True):
+    """Run the respgen command in its own process in ``folder`` (or ``script``, which ends by running it)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", script] if script else [sys.executable, "-m", "respgen"]
+    return subprocess.run([*command, *args], cwd=folder, capture_output=True, text=text, timeout=timeout)
 
 
 def run_cli(folder: Path, *args: str):

@@ -19,15 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import copy_project, respgen_process
 
-RUN_CLI = "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()"
-
-
-def respgen(root: Path, *args: str, script: str = RUN_CLI, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", script, *args], cwd=root, capture_output=True, text=True, timeout=timeout
-    )
+respgen = respgen_process
 
 
 def wrote(result: subprocess.CompletedProcess) -> list[str]:
@@ -160,7 +154,7 @@ def test_a_worker_killed_mid_write_leaves_the_previous_documents(office: Path):
     script = textwrap.dedent(
         """
         import os, signal, sys, tempfile
-        import respgen.build.batch
+        import respgen.build.one
         from respgen.cli.commands import main
 
         def half_then_die(documents):
@@ -169,7 +163,7 @@ def test_a_worker_killed_mid_write_leaves_the_previous_documents(office: Path):
             os.write(fd, data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
 
-        respgen.build.batch.write_together = half_then_die
+        respgen.build.one.write_together = half_then_die
         sys.argv[0] = "respgen"
         main()
         """
@@ -195,7 +189,7 @@ def test_ctrl_c_stops_at_once_and_leaves_whole_documents(office: Path):
     for path in (office / "responses").glob("*.yaml"):
         path.write_text(path.read_text() + "\n# edited\n")
     build = subprocess.Popen(
-        [sys.executable, "-c", RUN_CLI, "build", "--jobs", "2"],
+        [sys.executable, "-m", "respgen", "build", "--jobs", "2"],
         cwd=office,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -228,7 +222,7 @@ def test_ctrl_c_stops_at_once_and_leaves_whole_documents(office: Path):
 def test_a_second_build_waits_for_the_first(tmp_path: Path):
     root = copy_project(tmp_path / "office")
     first = subprocess.Popen(
-        [sys.executable, "-c", RUN_CLI, "build", "--jobs", "1"],
+        [sys.executable, "-m", "respgen", "build", "--jobs", "1"],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -293,3 +287,33 @@ def test_usage_errors_and_missing_files(office: Path):
     assert result.returncode == 1
     assert "responses/no-such-response.yaml: error: there is no such response file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("breakage", ["office file", "Word template"])
+def test_a_broken_office_is_reported_once_by_a_parallel_build_and_nothing_is_built(office, breakage):
+    # The default --jobs (one worker per core): the office's files are checked once, before any worker starts.
+    responses = sorted((office / "responses").glob("*.yaml"))
+    for n in range(3):
+        shutil.copy(responses[0], office / "responses" / f"copy-{n}.yaml")
+    if breakage == "office file":
+        text = (office / "templates" / "office.yaml").read_text()
+        (office / "templates" / "office.yaml").write_text(text.replace("force:", "forse:", 1))
+        complaint = "unknown key 'forse'"
+    else:
+        with zipfile.ZipFile(office / "templates" / "response.docx") as archive:
+            parts = {info: archive.read(info.filename) for info in archive.infolist()}
+        with zipfile.ZipFile(office / "templates" / "response.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+            for info, data in parts.items():
+                if info.filename == "word/document.xml":
+                    data = data.replace(b"}}", b"}", 1)
+                archive.writestr(info, data)
+        complaint = "a tag is not closed with '}}'"
+    before = documents(office)
+    result = respgen(office, "build")
+    assert result.returncode == 1
+    assert result.stderr.count(complaint) == 1, result.stderr
+    assert "nothing was built: the 5 responses to build" in result.stderr
+    assert "5 of 5 responses could not be built" in result.stderr
+    assert "Traceback" not in result.stderr and "respgen failed" not in result.stderr
+    assert documents(office) == before  # the earlier documents are kept
+    assert not (office / "output" / "copy-0.pdf").exists()

@@ -13,15 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from respgen.build.batch import Built, plan, remove_orphans, run
+from respgen.build.batch import remove_orphans
+from respgen.build.one import Built
+from respgen.build.plan import plan
+from respgen.build.pool import run
 from respgen.errors import RespgenError
 from respgen.files import remove_stale_temporaries, write_atomic
 from respgen.build.lock import BuildLock
 from respgen.build.manifest import KINDS, Manifest, is_up_to_date
 from respgen.project import Project
+from respgen.reading.source import read_office
 
 
-def fake_build(project: Project, path: Path, *, strict: bool = False, kinds=KINDS) -> Built:
+def fake_build(project: Project, office, path: Path, *, strict: bool = False, kinds=KINDS) -> Built:
     """Writes a document from the bytes of the response; refuses a response containing BROKEN."""
     text = Path(path).read_bytes()
     if b"BROKEN" in text:
@@ -32,13 +36,13 @@ def fake_build(project: Project, path: Path, *, strict: bool = False, kinds=KIND
         data = b"%s document of " % kind.encode() + text
         write_atomic(targets[kind], data)
         digests[kind] = hashlib.sha256(data).hexdigest()
-    return Built(Path(path), [targets[k] for k in kinds], [], digests)
+    return Built(Path(path), {kind: (targets[kind], digests[kind]) for kind in kinds})
 
 
 def build(project: Project, files=None, force=False, jobs=1):
     manifest = Manifest.load(project)
     the_plan = plan(project, manifest, files, force=force)
-    outcome = run(project, manifest, the_plan, jobs=jobs, builder=fake_build)
+    outcome = run(project, read_office(project.office_file), manifest, the_plan, jobs=jobs, builder=fake_build)
     return the_plan, outcome
 
 
@@ -250,9 +254,10 @@ def test_a_bar_only_for_long_builds_at_a_terminal(monkeypatch):
 
 
 def test_the_summary_says_what_happened():
-    from respgen.cli.progress import Summary
+    from respgen.build.pool import Summary
+    from respgen.cli.progress import summary_line
 
-    assert Summary(built=3, up_to_date=97, failed=1, seconds=4.26).line() == (
+    assert summary_line(Summary(built=3, up_to_date=97, failed=1, seconds=4.26)) == (
         "built 3, up to date 97, failed 1 (4.3 s)"
     )
 

@@ -340,7 +340,7 @@ def test_word_template_with_a_broken_tag(tmp_path):
         return xml.replace("}}", "}", 1)
 
     _rewrite_docx(root / "templates" / "response.docx", break_first_tag)
-    expected = Expected(file="templates/response.docx", messages=["a tag in the Word template", "is broken", "every '{{' has its '}}'"])
+    expected = Expected(file="templates/response.docx", messages=["a tag is not closed with '}}'", "in the paragraph", "retype the whole tag"])
     _check_file_case(root, expected)
 
 
@@ -394,7 +394,7 @@ def test_output_folder_read_only(tmp_path):
 
 def _build_with_failing(monkeypatch, tmp_path, name: str, error: OSError):
     import respgen.files
-    from respgen.build.batch import build_one
+    from respgen.build.one import build_one
     from respgen.errors import RespgenError
     from respgen.project import Project
 
@@ -433,7 +433,7 @@ def test_output_folder_not_writable(monkeypatch, tmp_path):
     import errno
 
     import respgen.files
-    from respgen.build.batch import build_one
+    from respgen.build.one import build_one
     from respgen.errors import RespgenError
     from respgen.project import Project
 

@@ -19,6 +19,7 @@ from respgen.letter import markup
 from respgen.project import Project
 from respgen.reading.source import read_response
 from respgen.letter.view import letter
+from respgen.reading.source import read_office
 
 DATA = Path(__file__).parent / "data"
 SEED = "2020-01-10-both-sides-of-the-coin"
@@ -92,7 +93,7 @@ def test_every_sentence_of_the_published_response_is_in_the_document(outputs, ki
 @pytest.mark.parametrize("name", ["2020-01-10-both-sides-of-the-coin", "2022-11-02-vetting-misconduct-and-misogyny"])
 def test_both_documents_hold_the_same_words_in_the_same_order(built_examples: Path, name: str):
     project = Project(built_examples)
-    view = letter(read_response(built_examples / "responses" / f"{name}.yaml").response, project.office, project.templates)
+    view = letter(read_response(built_examples / "responses" / f"{name}.yaml").response, read_office(project.office_file), project.templates)
     # What the view says, piece by piece, in the letter's order.
     pieces = [view.date_text, view.title, view.intro, view.statutory, *[d.value for d in view.details]]
     pieces += [markup.plain(view.key_findings), *[markup.plain(p) for p in view.key_points]]

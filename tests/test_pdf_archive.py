@@ -13,19 +13,17 @@ import pikepdf
 import pytest
 from pikepdf import Name
 
-from conftest import EXAMPLES, copy_project
+from conftest import EXAMPLES, copy_project, respgen_process
 from respgen.pdf import tree as pdftree
 from respgen.letter import view
 from respgen.pdf.check import check_pdf
 from respgen.project import Project
-from respgen.reading.source import read_response
+from respgen.reading.source import read_office, read_response
+from respgen.reading.source import read_office
 
 SEED = "2020-01-10-both-sides-of-the-coin"
-RUN_CLI = "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()"
-
-
 def respgen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", RUN_CLI, *args], cwd=cwd, capture_output=True, timeout=300)
+    return respgen_process(cwd, *args, text=False)
 
 
 @pytest.mark.parametrize("example", [p.stem for p in EXAMPLES])
@@ -69,10 +67,10 @@ def test_the_same_response_gives_the_same_bytes_in_separate_processes(project_di
         from respgen.pdf import document as pdf
         from respgen.letter import view
         from respgen.project import Project
-        from respgen.reading.source import read_response
+        from respgen.reading.source import read_office, read_response
         project = Project(Path(sys.argv[1]))
         source = read_response(project.responses / sys.argv[2])
-        data = pdf.render(view.letter(source.response, project.office, project.templates), source, project)
+        data = pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project)
         Path(sys.argv[3]).write_bytes(data)
         """
     )
@@ -178,7 +176,7 @@ def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Pat
     project = Project(project_dir)
     source = read_response(response)
     out = tmp_path / "long.pdf"
-    out.write_bytes(pdf.render(view.letter(source.response, project.office, project.templates), source, project))
+    out.write_bytes(pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project))
     assert check_pdf(out) == []
     with pikepdf.open(out) as doc:
         tables = [e for e, _p, _d in pdftree.walk(doc) if e.S == Name.Table]
@@ -217,7 +215,7 @@ def test_a_list_over_a_page_break_is_one_list_with_one_item_per_point(project_di
     project = Project(project_dir)
     source = read_response(response)
     out = tmp_path / "list.pdf"
-    out.write_bytes(pdf.render(view.letter(source.response, project.office, project.templates), source, project))
+    out.write_bytes(pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project))
     assert check_pdf(out) == []
     with pikepdf.open(out) as doc:
         document = pdftree.roots(doc)[0]

@@ -17,6 +17,7 @@ from respgen.errors import RespgenError
 from respgen.pdf.check import check_pdf
 from respgen.project import Project
 from respgen.reading.source import read_response
+from respgen.reading.source import read_office
 
 SEED = "2020-01-10-both-sides-of-the-coin"
 TABLES = "2022-11-02-vetting-misconduct-and-misogyny"
@@ -32,7 +33,7 @@ def text_of(path: Path) -> str:
 def render(root: Path, name: str) -> bytes:
     project = Project(root)
     source = read_response(root / "responses" / f"{name}.yaml")
-    return pdf.render(view.letter(source.response, project.office, project.templates), source, project)
+    return pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project)
 
 
 def tags(path: Path) -> list[str]:
@@ -56,7 +57,7 @@ def tables_pdf(built_examples: Path) -> Path:
 def test_the_seed_pdf_says_every_sentence_of_the_published_response(seed_pdf: Path, built_examples: Path):
     text = text_of(seed_pdf)
     for words in [
-        Project(built_examples).office.name,
+        read_office(Project(built_examples).office_file).name,
         "Carleton Hall",
         "20 February 2020",
         "Police and Crime Commissioner’s response to: Both sides of the coin",
@@ -94,7 +95,7 @@ def test_the_pdf_is_tagged_with_headings_lists_links_and_a_figure(seed_pdf: Path
         assert doc.Root.MarkInfo.Marked is True
         info = doc.docinfo
         assert str(info.Title).startswith("Police and Crime Commissioner’s response to: Both sides of the coin")
-        assert str(info.Author) == Project(built_examples).office.name
+        assert str(info.Author) == read_office(Project(built_examples).office_file).name
         assert str(info.Subject).startswith("Both sides of the coin")
         assert "HMICFRS" in str(info.Keywords)
         outline_titles = []
@@ -255,7 +256,7 @@ def test_respgen_build_refuses_a_blocked_reference_and_writes_nothing(project_di
     path = project_dir / "templates" / where
     path.write_text(path.read_text().replace(old, new, 1))
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()", "build",
+        [sys.executable, "-m", "respgen", "build",
          f"responses/{SEED}.yaml"],
         cwd=project_dir, capture_output=True, text=True, timeout=120,
     )
@@ -286,7 +287,7 @@ def test_only_a_web_address_becomes_a_link(project_dir: Path, tmp_path: Path):
     # The response file only accepts https:// addresses; the template does not rely on it.
     project = Project(project_dir)
     source = read_response(project_dir / "responses" / f"{SEED}.yaml")
-    letter = view.letter(source.response, project.office, project.templates)
+    letter = view.letter(source.response, read_office(project.office_file), project.templates)
     details = tuple(dataclasses.replace(d, href="javascript:alert(1)") if d.href else d for d in letter.details)
     out = tmp_path / "link.pdf"
     out.write_bytes(pdf.render(dataclasses.replace(letter, details=details), source, project))

@@ -12,6 +12,7 @@ from pikepdf import Array, Dictionary, Name
 
 from respgen.pdf import tree as pdftree
 from respgen.pdf.check import check_pdf
+from respgen.reading.source import read_office
 
 SEED = "2020-01-10-both-sides-of-the-coin"
 TABLES = "2022-11-02-vetting-misconduct-and-misogyny"
@@ -232,6 +233,6 @@ def test_characters_drawn_as_empty_boxes_fail_the_check(project_dir: Path, tmp_p
     project = Project(project_dir)
     source = read_response(response)
     out = tmp_path / "boxes.pdf"
-    out.write_bytes(pdf.render(view.letter(source.response, project.office, project.templates), source, project))
+    out.write_bytes(pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project))
     text = messages(out)
     assert re.search(r"page \d+: the font \w+\+Liberation-Sans draws 2 character\(s\) as empty boxes \(.notdef\)", text), text

@@ -142,7 +142,7 @@ def test_read_and_lay_out_any_text(tmp_path, data):
     from respgen.letter import view
     from respgen.errors import RespgenError
     from respgen.project import Project
-    from respgen.reading.source import read_response
+    from respgen.reading.source import read_office, read_response
 
     path = tmp_path / "response.yaml"
     write(path, data)
@@ -153,7 +153,7 @@ def test_read_and_lay_out_any_text(tmp_path, data):
         event("refused")
         return
     event("read")
-    letter = view.letter(source.response, Project(Path(__file__).resolve().parent.parent).office, Path("templates"))
+    letter = view.letter(source.response, read_office(Path(__file__).resolve().parent.parent / "templates" / "office.yaml"), Path("templates"))
     shown = comparable(
         "\n".join(
             [letter.title, *(d.value for d in letter.details), markup.plain(letter.key_findings)]
@@ -186,7 +186,7 @@ def test_build_any_text(project, data):
     import docx
     import pikepdf
 
-    from respgen.build.batch import build_one
+    from respgen.build.one import build_one
     from respgen.errors import RespgenError
 
     path = project.responses / "generated.yaml"

@@ -6,6 +6,7 @@ from pathlib import Path
 from respgen.project import Project
 from respgen.reading.source import read_response
 from respgen.letter.view import letter
+from respgen.reading.source import read_office
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _letter(name):
     project = Project(ROOT)
     source = read_response(ROOT / "responses" / name)
-    return letter(source.response, project.office, project.templates)
+    return letter(source.response, read_office(project.office_file), project.templates)
 
 
 def test_statutory_paragraph_cites_section_55_and_states_the_deadline():

@@ -17,7 +17,7 @@ from conftest import EXAMPLES, ROOT, copy_project
 from respgen.letter import markup
 from respgen.letter import view
 from respgen.project import Project
-from respgen.reading.source import read_response
+from respgen.reading.source import read_office, read_response
 
 TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
 TRICKY_TITLE = 'Smith & Sons <Ltd> "quoted" it’s — ✅ 🎉 {{ not_a_tag }} {% if x %} café'
@@ -25,7 +25,7 @@ TRICKY_TITLE = 'Smith & Sons <Ltd> "quoted" it’s — ✅ 🎉 {{ not_a_tag }} 
 
 def build_docx(root: Path) -> dict[str, Path]:
     """Build every response in ``root`` into a Word document only; {response name: document}."""
-    from respgen.build.batch import build_one
+    from respgen.build.one import build_one
 
     project = Project(root)
     out = {}
@@ -49,7 +49,7 @@ def docx_of(root: Path, stem: str) -> Path:
 
 def letter_of(root: Path, stem: str) -> view.Letter:
     project = Project(root)
-    return view.letter(read_response(root / "responses" / f"{stem}.yaml").response, project.office, project.templates)
+    return view.letter(read_response(root / "responses" / f"{stem}.yaml").response, read_office(project.office_file), project.templates)
 
 
 def body_paragraphs(document) -> list:
@@ -280,9 +280,9 @@ from pathlib import Path
 from respgen.letter import view
 from respgen.word import document as word
 from respgen.project import Project
-from respgen.reading.source import read_response
+from respgen.reading.source import read_office, read_response
 project = Project(Path(sys.argv[1]))
-letter = view.letter(read_response(Path(sys.argv[2])).response, project.office, project.templates)
+letter = view.letter(read_response(Path(sys.argv[2])).response, read_office(project.office_file), project.templates)
 Path(sys.argv[3]).write_bytes(word.render(letter, project))
 """
 
@@ -304,6 +304,7 @@ def test_two_builds_in_separate_processes_give_the_same_bytes(office, tmp_path):
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from respgen.reading.source import read_office
 
 _PIECES = st.one_of(
     st.characters(blacklist_categories=("Cs", "Cc")),
@@ -323,7 +324,7 @@ def test_any_text_comes_out_as_written(office, comment, title):
     data = source.model_dump()
     data["inspection"]["title"] = title
     data["response"]["commissioner"] = comment
-    letter = view.letter(Response.model_validate(data), project.office, project.templates)
+    letter = view.letter(Response.model_validate(data), read_office(project.office_file), project.templates)
     from io import BytesIO
 
     document = Document(BytesIO(word.render(letter, project)))

@@ -18,6 +18,7 @@ from respgen.letter import markup
 from respgen.letter import view
 from respgen.project import Project
 from respgen.reading.source import read_response
+from respgen.reading.source import read_office
 
 TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
 STEMS = [p.stem for p in EXAMPLES] + ["tricky"]
@@ -25,7 +26,7 @@ STEMS = [p.stem for p in EXAMPLES] + ["tricky"]
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory) -> Path:
-    from respgen.build.batch import build_one
+    from respgen.build.one import build_one
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is not installed: run ./dev to set up"
@@ -77,7 +78,7 @@ def words(text: str, hyphen: str = "") -> str:
 @pytest.mark.parametrize("stem", STEMS)
 def test_libreoffice_shows_the_response_text_tables_included(converted, stem):
     project = Project(converted)
-    letter = view.letter(read_response(converted / "responses" / f"{stem}.yaml").response, project.office, project.templates)
+    letter = view.letter(read_response(converted / "responses" / f"{stem}.yaml").response, read_office(project.office_file), project.templates)
     raw = converted_text(converted, stem)
     pages = raw.count("\f")
     assert f"Page 1 of {pages}" in raw and f"Page {pages} of {pages}" in raw

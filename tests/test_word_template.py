@@ -14,9 +14,9 @@ from docx.shared import RGBColor
 
 from conftest import EXAMPLES, copy_project
 from respgen.errors import RespgenError
-from respgen.word.check import check_template
+from respgen.word.template import check_template
+from respgen.reading.source import read_office
 
-RUN_CLI = "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()"
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def template(root: Path) -> Path:
 
 
 def build(root: Path) -> Path:
-    from respgen.build.batch import build_one
+    from respgen.build.one import build_one
     from respgen.project import Project
 
     project = Project(root)
@@ -144,7 +144,7 @@ def test_a_building_with_a_broken_template_gives_a_message_not_a_traceback(offic
     from respgen.reading.source import read_response
 
     project = Project(office)
-    letter = view.letter(read_response(office / "responses" / EXAMPLES[0].name).response, project.office, project.templates)
+    letter = view.letter(read_response(office / "responses" / EXAMPLES[0].name).response, read_office(project.office_file), project.templates)
     with pytest.raises(RespgenError) as caught:
         word.render(letter, project)
     assert "the Word template could not be filled in" in str(caught.value)
@@ -152,14 +152,14 @@ def test_a_building_with_a_broken_template_gives_a_message_not_a_traceback(offic
 
 
 def test_the_command_exits_non_zero_on_a_broken_template(office):
-    ok = subprocess.run([sys.executable, "-c", RUN_CLI, "check-template"], cwd=office, capture_output=True, text=True)
+    ok = subprocess.run([sys.executable, "-m", "respgen", "check-template"], cwd=office, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "templates/response.docx: the template is ready to use" in ok.stdout
     edit_paragraph(template(office), "{{ statutory }}", "{{ statutary }}")
-    bad = subprocess.run([sys.executable, "-c", RUN_CLI, "check-template", "templates/response.docx"], cwd=office, capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "respgen", "check-template", "templates/response.docx"], cwd=office, capture_output=True, text=True)
     assert bad.returncode == 1
     assert "statutary" in bad.stderr and "Traceback" not in bad.stderr
-    missing = subprocess.run([sys.executable, "-c", RUN_CLI, "check-template", "nowhere.docx"], cwd=office, capture_output=True, text=True)
+    missing = subprocess.run([sys.executable, "-m", "respgen", "check-template", "nowhere.docx"], cwd=office, capture_output=True, text=True)
     assert missing.returncode == 1 and "there is no such file" in missing.stderr
 
 
@@ -185,7 +185,7 @@ def test_the_names_check_template_accepts_are_exactly_the_names_respgen_fills_in
 
     from respgen.word import document as word
     from respgen.word import wordml as wordxml
-    from respgen.word.check import _sample_letter
+    from respgen.word.template import _sample_letter
 
     tpl = DocxTemplate(io.BytesIO(template(office).read_bytes()))
     tpl.init_docx()

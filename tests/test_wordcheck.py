@@ -15,13 +15,12 @@ from conftest import ROOT, copy_project
 from respgen.word.check import check_docx
 
 TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
-RUN_CLI = "import sys; from respgen.cli.commands import main; sys.argv[0] = 'respgen'; main()"
 
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory) -> Path:
     """A built Word document that uses every feature: pictures, tables, lists, links, draft marking."""
-    from respgen.build.batch import build_one
+    from respgen.build.one import build_one
     from respgen.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("wordcheck") / "office")
@@ -87,11 +86,11 @@ def test_a_file_that_is_not_a_word_document(tmp_path):
 
 def test_respgen_check_prints_each_failure_and_exits_non_zero(good, tmp_path):
     bad = broken(good, tmp_path, "word/document.xml", r"<w:tblHeader/>", "")
-    result = subprocess.run([sys.executable, "-c", RUN_CLI, "check", str(bad)], capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run([sys.executable, "-m", "respgen", "check", str(bad)], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1
     assert "table 1 does not mark its first row as a header row" in result.stderr
     assert "table 2 does not mark its first row as a header row" in result.stderr
     assert "Traceback" not in result.stderr
-    ok = subprocess.run([sys.executable, "-c", RUN_CLI, "check", str(good)], capture_output=True, text=True, cwd=tmp_path)
+    ok = subprocess.run([sys.executable, "-m", "respgen", "check", str(good)], capture_output=True, text=True, cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "passes every check" in ok.stdout

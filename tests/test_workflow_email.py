@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from conftest import copy_project, run_cli as run
 from respgen.project import Project
+from respgen.reading.source import read_office
 
 FINAL = "responses/2022-11-02-vetting-misconduct-and-misogyny.yaml"
 NEW_TITLE = "PEEL 2025: An inspection of Cumbria Constabulary & partners"
@@ -81,11 +82,11 @@ def test_email_for_a_final_response(office):
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["X-Unsent"] == "1"
     assert message["Subject"] == "Section 55 response: An inspection of vetting, misconduct, and misogyny in the police service"
-    recipients = Project(office).office.recipients  # the Home Secretary and HM Chief Inspector, from office.yaml
+    recipients = read_office(Project(office).office_file).recipients  # the Home Secretary and HM Chief Inspector, from office.yaml
     assert [r.role for r in recipients] == ["Home Secretary", "HM Chief Inspector of Constabulary"]
     assert [a.addr_spec for a in message["To"].addresses] == [r.email for r in recipients]
     assert [a.display_name for a in message["To"].addresses] == [r.name for r in recipients]
-    assert message["From"].addresses[0].addr_spec == Project(office).office.email
+    assert message["From"].addresses[0].addr_spec == read_office(Project(office).office_file).email
 
     plain = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
@@ -93,7 +94,7 @@ def test_email_for_a_final_response(office):
         assert "Dear Home Secretary and HM Chief Inspector of Constabulary," in body
         assert "An inspection of vetting, misconduct, and misogyny in the police service" in body
         assert "2 November 2022" in body
-        assert Project(office).office.commissioner.name in body
+        assert read_office(Project(office).office_file).commissioner.name in body
     assert "<p>" in html and "<p>" not in plain
 
     attachments = {part.get_filename(): part for part in message.iter_attachments()}
@@ -154,14 +155,14 @@ def test_email_refuses_a_recipient_without_an_address(office, tmp_path):
     shutil.copytree(office, root)
     office_file = root / "templates" / "office.yaml"
     office_file.write_text(
-        office_file.read_text(encoding="utf-8").replace(Project(office).office.recipients[0].email, "not-an-address"),
+        office_file.read_text(encoding="utf-8").replace(read_office(Project(office).office_file).recipients[0].email, "not-an-address"),
         encoding="utf-8",
     )
     rebuilt = run(root, "build", FINAL)  # the office file changed, so the documents are rebuilt first
     assert rebuilt.exit_code == 0, rebuilt.output
     result = run(root, "email", FINAL)
     assert result.exit_code == 1
-    assert Project(root).office.recipients[0].name in result.output and "'not-an-address'" in result.output
+    assert read_office(Project(root).office_file).recipients[0].name in result.output and "'not-an-address'" in result.output
     assert "templates/office.yaml" in result.output
 
 

@@ -1,16 +1,21 @@
-"""Where an office's files live: responses/, templates/ and output/ under one folder."""
+"""Where an office's files live: responses/, templates/ and output/ under one folder.
+
+A ``Project`` holds paths only; reading what is in them is for ``reading``.
+The names of the house-style files are spelt here and nowhere else.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from respgen.errors import RespgenError
 
-if TYPE_CHECKING:  # the model pulls in pydantic; a build with nothing to do never needs it
-    from respgen.reading.model import Office
+OFFICE_FILE = "office.yaml"
+WORD_TEMPLATE = "response.docx"
+HTML_TEMPLATE = "response.html"
+STYLESHEET = "response.css"
+EMAIL_TEMPLATES = {"plain": "email.txt", "html": "email.html"}
 
 
 @dataclass(frozen=True)
@@ -42,13 +47,22 @@ class Project:
 
     @property
     def office_file(self) -> Path:
-        return self.templates / "office.yaml"
+        return self.templates / OFFICE_FILE
 
-    @cached_property
-    def office(self) -> Office:
-        from respgen.reading.source import read_office
+    @property
+    def word_template(self) -> Path:
+        return self.templates / WORD_TEMPLATE
 
-        return read_office(self.office_file)
+    @property
+    def html_template(self) -> Path:
+        return self.templates / HTML_TEMPLATE
+
+    @property
+    def stylesheet(self) -> Path:
+        return self.templates / STYLESHEET
+
+    def email_template(self, kind: str) -> Path:
+        return self.templates / EMAIL_TEMPLATES[kind]
 
     def response_files(self) -> list[Path]:
         """Every response file, in name order."""

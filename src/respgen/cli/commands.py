@@ -127,9 +127,9 @@ def check_template(path: Path | None) -> None:
     split or broken (with the paragraph they are in), names respgen does not
     supply, and missing styles. The exit status is non-zero if any.
     """
-    from respgen.word.check import check_template as check
+    from respgen.word.template import check_template as check
 
-    path = path or _project().templates / "response.docx"
+    path = path or _project().word_template
     problems = check(path)
     for problem in problems:
         say(problem)

@@ -9,31 +9,26 @@ they are found and a summary ends the build.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import click
 
 from respgen.errors import Problem
 
+if TYPE_CHECKING:
+    from respgen.build.one import Built
+    from respgen.build.pool import Summary
+
 # Up to this many responses to build, plain lines are clearer than a bar.
 BAR_ABOVE = 3
 
 
-@dataclass
-class Summary:
-    built: int = 0
-    up_to_date: int = 0
-    failed: int = 0
-    pruned: int = 0
-    seconds: float = 0.0
-
-    def line(self) -> str:
-        parts = [f"built {self.built}", f"up to date {self.up_to_date}", f"failed {self.failed}"]
-        if self.pruned:
-            parts.append(f"removed {self.pruned}")
-        return ", ".join(parts) + f" ({self.seconds:.1f} s)"
+def summary_line(summary: Summary) -> str:
+    parts = [f"built {summary.built}", f"up to date {summary.up_to_date}", f"failed {summary.failed}"]
+    if summary.pruned:
+        parts.append(f"removed {summary.pruned}")
+    return ", ".join(parts) + f" ({summary.seconds:.1f} s)"
 
 
 def say(problem: Problem) -> None:
@@ -67,18 +62,16 @@ class Reporter:
     def problem(self, problem: Problem) -> None:
         say(problem)
 
-    def done(self, source: Path, outputs: list[Path], warnings: list[Problem], problems: list[Problem]) -> None:
-        for problem in problems:
+    def done(self, built: Built) -> None:
+        for problem in built.problems + built.warnings:
             self.problem(problem)
-        for warning in warnings:
-            self.problem(warning)
         if not self.quiet:
-            for output in outputs:
+            for output in built.documents:
                 click.echo(f"wrote {self.shown(output)}")
 
     def finish(self, summary: Summary) -> None:
         if not self.quiet:
-            click.echo(summary.line())
+            click.echo(summary_line(summary))
 
 
 class BarReporter(Reporter):
@@ -128,8 +121,8 @@ class BarReporter(Reporter):
             return super().problem(problem)
         self.errors.print(str(problem), style="red" if problem.is_error else "yellow", markup=False, highlight=False)
 
-    def done(self, source: Path, outputs: list[Path], warnings: list[Problem], problems: list[Problem]) -> None:
-        for problem in problems + warnings:
+    def done(self, built: Built) -> None:
+        for problem in built.problems + built.warnings:
             self.problem(problem)
         self.bar.advance(self.task)
 

@@ -28,8 +28,8 @@ from respgen.letter import view
 from respgen.word import wordml as wordxml
 from respgen.errors import RespgenError
 from respgen.project import Project
+from respgen.word.parts import stories
 
-TEMPLATE_NAME = "response.docx"
 LANGUAGE = "en-GB"
 LOGO_HEIGHT = Mm(20)
 SIGNATURE_HEIGHT = Mm(15)
@@ -50,17 +50,11 @@ REQUIRED_STYLES = (
     "List Continue", "Quote", "Table Text", "Small Print", "Hyperlink",
 )  # fmt: skip
 
-_REL_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-_REL_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
-
-
-def template_path(project: Project) -> Path:
-    return project.templates / TEMPLATE_NAME
 
 
 def render(letter: view.Letter, project: Project) -> bytes:
     """The Word document for ``letter``, as bytes; the same letter always gives the same bytes."""
-    return render_with(template_path(project), letter, office_file=project.office_file)
+    return render_with(project.word_template, letter, office_file=project.office_file)
 
 
 def render_with(template: Path, letter: view.Letter, *, jinja_env=None, office_file: Path | None = None) -> bytes:
@@ -221,18 +215,9 @@ def _picture(tpl, picture: view.Picture | None, height, office_file: Path, key: 
 # --- after rendering: accessibility, properties, language ------------------------------
 
 
-def _story_elements(document) -> list:
-    """The XML of the body, every header and every footer."""
-    elements = [document.element]
-    for rel in document.part.rels.values():
-        if rel.reltype in (_REL_HEADER, _REL_FOOTER):
-            elements.append(rel.target_part.element)
-    return elements
-
-
 def _finish(document, letter: view.Letter) -> None:
     next_id = 1
-    for root in _story_elements(document):
+    for _, root in stories(document):
         # Word wants picture ids unique across the whole document, headers included.
         for doc_pr in root.iter(qn("wp:docPr")):
             doc_pr.set("id", str(next_id))

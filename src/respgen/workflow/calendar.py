@@ -23,7 +23,7 @@ from respgen import statute
 from respgen.errors import Problem
 from respgen.files import write_atomic
 from respgen.project import Project
-from respgen.reading.source import read_all
+from respgen.reading.source import read_all, read_office
 
 FILE_NAME = "deadlines.ics"
 REMINDER_DAYS = 14
@@ -49,7 +49,7 @@ def uid(office_name: str, response_file: Path) -> str:
 
 def events(project: Project) -> tuple[list[Event], list[Problem]]:
     found: list[Event] = []
-    office = project.office
+    office = read_office(project.office_file)
     sources, problems = read_all(project.response_files())
     for source in sources:
         path = source.path
@@ -155,5 +155,5 @@ def write(project: Project, *, now: dt.datetime | None = None) -> tuple[Path, in
     found, problems = events(project)
     now = now or dt.datetime.now(dt.timezone.utc)
     target = project.output / FILE_NAME
-    write_atomic(target, render(found, calendar_name=f"Section 55 deadlines – {project.office.name}", now=now))
+    write_atomic(target, render(found, calendar_name=f"Section 55 deadlines – {read_office(project.office_file).name}", now=now))
     return target, len(found), problems

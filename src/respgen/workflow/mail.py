@@ -20,10 +20,10 @@ from respgen import statute
 from respgen.errors import Problem, RespgenError
 from respgen.files import write_atomic
 from respgen.project import Project
-from respgen.reading.source import ResponseSource, read_response
+from respgen.reading.model import Office
+from respgen.reading.source import ResponseSource, read_office, read_response
 from respgen.workflow.status import NOT_BUILT, UP_TO_DATE, outputs_state
 
-TEMPLATES = {"plain": "email.txt", "html": "email.html"}
 MIME_TYPES = {
     "pdf": ("application", "pdf"),
     "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -64,8 +64,8 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
                 hint=f"Run 'respgen build {shown}' first, so the email carries what the file says now.",
             )
         )
-    office = project.office
-    addresses = _addresses(project)
+    office = read_office(project.office_file)
+    addresses = _addresses(project, office)
 
     outputs = project.outputs_for(response_file)
     inspection = source.response.inspection
@@ -105,10 +105,10 @@ def write(project: Project, response_file: Path, *, draft: bool = False) -> Path
     return target
 
 
-def _addresses(project: Project) -> list[Address]:
+def _addresses(project: Project, office: Office) -> list[Address]:
     """The letter's recipients as email addresses; every one must have a usable address."""
     found, problems = [], []
-    for recipient in project.office.recipients:
+    for recipient in office.recipients:
         email = (recipient.email or "").strip()
         username, at, domain = email.rpartition("@")
         try:
@@ -132,8 +132,8 @@ def _addresses(project: Project) -> list[Address]:
 
 
 def _render(project: Project, kind: str, context: dict) -> str:
-    name = TEMPLATES[kind]
-    path = project.templates / name
+    path = project.email_template(kind)
+    name = path.name
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(project.templates)),
         autoescape=(kind == "html"),

@@ -1,0 +1,84 @@
+"""Build one response: read it, review it, draw both documents, write them together.
+
+``Built`` is the one record of how a response's build went, whether it ran in
+this process or in a worker: what was written (with SHA-256), the warnings,
+and the problems that stopped it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from respgen.build.manifest import KINDS
+from respgen.errors import Problem, RespgenError
+from respgen.files import write_together
+from respgen.project import Project
+
+if TYPE_CHECKING:  # the model pulls in pydantic, which a build with nothing to do never needs
+    from respgen.reading.model import Office
+
+
+@dataclass
+class Built:
+    source: Path
+    written: dict[str, tuple[Path, str]] = field(default_factory=dict)  # kind -> (document, SHA-256 of its bytes)
+    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    peak_kb: int = 0  # the building process's peak memory so far (resident set, KiB)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def documents(self) -> list[Path]:
+        return [document for document, _ in self.written.values()]
+
+
+def build_response(
+    project: Project, office: Office, path: Path, *, strict: bool = False, kinds: tuple[str, ...] = KINDS
+) -> Built:
+    """Build ``path`` into output/; nothing is written unless every document asked for renders.
+
+    ``office`` has already been checked with its templates (``preflight``).
+    Raises ``RespgenError`` for a problem in the response.
+    """
+    from respgen import rules
+    from respgen.letter import view
+    from respgen.reading.source import read_response
+
+    source = read_response(path)
+    problems = rules.review(source)
+    if any(p.is_error for p in problems) or (strict and problems):
+        raise RespgenError(problems)
+    letter = view.letter(source.response, office, project.templates)
+    documents = {}
+    # The renderers are heavy: import them only when building.
+    if "docx" in kinds:
+        from respgen.word import document as word
+
+        documents["docx"] = word.render(letter, project)
+    if "pdf" in kinds:
+        from respgen.pdf import engine
+
+        engine.load()
+        from respgen.pdf import document as pdf
+
+        documents["pdf"] = pdf.render(letter, source, project)
+    targets = project.outputs_for(path)
+    write_together({targets[kind]: data for kind, data in documents.items()})
+    return Built(
+        Path(path),
+        {kind: (targets[kind], hashlib.sha256(data).hexdigest()) for kind, data in documents.items()},
+        warnings=problems,
+    )
+
+
+def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tuple[str, ...] = KINDS) -> Built:
+    """Check the office's files, then build ``path`` in this process (for scripts and tests)."""
+    from respgen.build.preflight import check_office
+
+    return build_response(project, check_office(project), path, strict=strict, kinds=kinds)

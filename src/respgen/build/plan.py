@@ -1,0 +1,96 @@
+"""What a build has to do: which responses' documents are not current, and which documents lost their response.
+
+Planning reads and hashes bytes only (see ``manifest``), so a build with nothing
+to do never imports the renderers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from respgen.build.manifest import Inputs, Manifest, stale_kinds
+from respgen.errors import Problem
+from respgen.project import Project
+
+
+@dataclass
+class Job:
+    source: Path
+    kinds: dict[str, str]  # kind of document -> hash of its inputs
+
+
+@dataclass
+class Plan:
+    jobs: list[Job] = field(default_factory=list)
+    current: list[Path] = field(default_factory=list)  # responses whose documents are up to date
+    refused: list[Problem] = field(default_factory=list)  # responses that cannot even be planned
+    orphans: list[Path] = field(default_factory=list)  # documents in output/ whose response is gone
+
+
+def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, force: bool = False) -> Plan:
+    """What to build: ``files`` (default every response in responses/) whose documents are not current."""
+    everything = not files
+    paths = [_as_given(p) for p in project.response_files()] if everything else [Path(f) for f in files]
+    inputs = Inputs(project)
+    result = Plan()
+    claimed: dict[str, Path] = {}
+    for path in paths:
+        if not path.is_file():
+            result.refused.append(
+                Problem("there is no such response file", file=path, hint="Check the name and the folder (responses/).")
+            )
+            continue
+        stem = path.stem
+        if stem in claimed and claimed[stem].resolve() != path.resolve():
+            result.refused.append(
+                Problem(
+                    f"this file and {claimed[stem]} would both be built into output/{stem}.pdf and .docx",
+                    file=path,
+                    hint="Give one of them another name.",
+                )
+            )
+            continue
+        if stem in claimed:
+            continue
+        claimed[stem] = path
+        try:
+            kinds = inputs.all_kinds(path) if force else stale_kinds(project, manifest, inputs, path)
+        except OSError as exc:
+            result.refused.append(Problem(f"cannot read the file: {exc.strerror}", file=path))
+            continue
+        if kinds:
+            result.jobs.append(Job(path, kinds))
+        else:
+            result.current.append(path)
+    if everything:
+        result.orphans = orphans(project, manifest)
+    return result
+
+
+def _as_given(path: Path) -> Path:
+    """``path`` relative to the current folder when inside it, as an officer would type it in messages."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def orphans(project: Project, manifest: Manifest) -> list[Path]:
+    """Documents in output/ that no longer have a response file."""
+    stems = {p.stem for p in project.response_files()}
+    found = set()
+    for name, entry in list(manifest.entries.items()):
+        source = Path(entry.source)
+        if not source.is_absolute():
+            source = project.root / source
+        if source.is_file():
+            continue
+        if (project.output / name).exists():
+            found.add(project.output / name)
+        else:  # both the response and its document are gone: nothing left to describe
+            manifest.forget(name)
+    for path in project.built_files():
+        if path.name not in manifest.entries and path.stem not in stems:
+            found.add(path)
+    return sorted(found)

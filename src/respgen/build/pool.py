@@ -1,0 +1,217 @@
+"""Build the jobs of a plan: in this process, or in a pool of worker processes.
+
+Each worker imports the renderers once and builds many responses. The office
+was checked before any worker started; each job carries it. Every outcome,
+good or bad, comes back as a ``Built`` record, and each success is recorded in
+the manifest as it arrives.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from respgen.build.manifest import Manifest
+from respgen.build.one import Built, build_response
+from respgen.build.plan import Job, Plan
+from respgen.errors import Problem, RespgenError
+from respgen.project import Project
+
+if TYPE_CHECKING:  # the model pulls in pydantic, which a build with nothing to do never needs
+    from respgen.reading.model import Office
+
+Builder = Callable[..., Built]
+
+
+@dataclass
+class Summary:
+    """How a build went, as counted at its end."""
+
+    built: int = 0
+    up_to_date: int = 0
+    failed: int = 0
+    pruned: int = 0
+    seconds: float = 0.0
+    peak_kb: int = 0  # the largest peak memory of any process that built
+    results: list[Built] = field(default_factory=list)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover
+        return max(1, os.cpu_count() or 1)
+
+
+def run(
+    project: Project,
+    office: Office,
+    manifest: Manifest,
+    the_plan: Plan,
+    *,
+    jobs: int | None = None,
+    strict: bool = False,
+    on_start: Callable[[], None] | None = None,
+    on_running: Callable[[list[Path]], None] | None = None,
+    on_result: Callable[[Built], None] | None = None,
+    builder: Builder | None = None,
+) -> Summary:
+    """Build every job of ``the_plan``; record each success in ``manifest`` (saved before returning).
+
+    ``on_start`` is called once the workers exist: a progress display that runs a
+    thread must start only then, because forking a process with threads running
+    can deadlock the copy.
+    """
+    summary = Summary()
+    todo = sorted(the_plan.jobs, key=_weight, reverse=True)  # longest first: the pool finishes together
+    workers = min(jobs or default_jobs(), len(todo))
+    last_save = time.monotonic()
+
+    def accept(job: Job, result: Built) -> None:
+        nonlocal last_save
+        summary.results.append(result)
+        summary.peak_kb = max(summary.peak_kb, result.peak_kb)
+        if result.failed:
+            summary.failed += 1
+        else:
+            summary.built += 1
+            for kind, (document, digest) in result.written.items():
+                manifest.record(document, job.source, kind, job.kinds[kind], digest)
+            # A long build keeps its record as it goes, so an interrupted one redoes little.
+            if time.monotonic() - last_save > 5:
+                manifest.save()
+                last_save = time.monotonic()
+        if on_result:
+            on_result(result)
+
+    try:
+        if workers <= 1:
+            if on_start:
+                on_start()
+            for job in todo:
+                if on_running:
+                    on_running([job.source])
+                accept(job, _build_job(project.root, office, job.source, tuple(job.kinds), strict, builder))
+        else:
+            _run_pool(project, office, todo, workers, strict, builder, accept, on_start, on_running)
+    finally:
+        if manifest.changed:
+            manifest.save()
+    return summary
+
+
+def _build_job(
+    root: Path, office: Office, source: Path, kinds: tuple[str, ...], strict: bool, builder: Builder | None
+) -> Built:
+    """Build one job and describe the outcome; never raises for a problem in the response."""
+    project = Project(root)
+    try:
+        result = (builder or build_response)(project, office, source, strict=strict, kinds=kinds)
+    except RespgenError as exc:
+        result = Built(source, problems=exc.problems)
+    except Exception as exc:  # a fault in respgen itself: report it against the file and go on
+        detail = ""
+        if os.environ.get("RESPGEN_DEBUG"):
+            import traceback
+
+            detail = "\n" + traceback.format_exc()
+        result = Built(
+            source,
+            problems=[
+                Problem(
+                    f"respgen failed while building this response ({type(exc).__name__}: {exc}){detail}",
+                    file=source,
+                    hint="Its earlier documents were kept. This is a fault in respgen: please report it with this file"
+                    " (set RESPGEN_DEBUG=1 to see the details).",
+                )
+            ],
+        )
+    result.peak_kb = _peak_kb()
+    return result
+
+
+def _peak_kb() -> int:
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    except (ImportError, OSError):  # pragma: no cover
+        return 0
+
+
+def _prepare_worker() -> None:
+    # Ctrl-C is the main process's to handle: it stops the pool and keeps what is finished.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Import the renderers once per worker, not once per response.
+    try:
+        from respgen.pdf import engine
+
+        engine.load()
+        import respgen.pdf.document  # noqa: F401
+        import respgen.word.document  # noqa: F401
+    except Exception:  # reported, with its file, when a response is built
+        pass
+
+
+def _weight(job: Job) -> int:
+    try:
+        return job.source.stat().st_size
+    except OSError:
+        return 0
+
+
+def _run_pool(project, office, todo, workers, strict, builder, accept, on_start, on_running) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork starts workers in milliseconds; the main process has no threads yet and no renderers.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_prepare_worker)
+    pending = {}
+    try:
+        for job in todo:
+            future = executor.submit(_build_job, project.root, office, job.source, tuple(job.kinds), strict, builder)
+            pending[future] = job
+        # With fork, every worker was started by the first submit.
+        if on_start:
+            on_start()
+        order = list(pending)
+        while pending:
+            if on_running:
+                # Workers take jobs in the order given: the first unfinished ones are the ones running.
+                on_running([pending[f].source for f in order if f in pending][:workers])
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=order.index):
+                job = pending.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    result = Built(
+                        job.source,
+                        problems=[
+                            Problem(
+                                "the process building this response stopped unexpectedly (killed, or out of memory)",
+                                file=job.source,
+                                hint="Its earlier documents were kept. Run 'respgen build' again.",
+                            )
+                        ],
+                    )
+                accept(job, result)
+    except BaseException:
+        # Stop now (Ctrl-C, or a fault here): the workers are ended rather than left to finish their
+        # responses; any temporary file one was writing is removed by the next build.
+        processes = list((getattr(executor, "_processes", None) or {}).values())  # shutdown() forgets them
+        for process in processes:
+            process.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(5)
+        raise
+    executor.shutdown(wait=True)

@@ -1,0 +1,284 @@
+"""The Word template, templates/response.docx, and everything respgen asks of it.
+
+The communications team owns this file and edits it in Word, so it is checked
+in one place with one set of rules: ``build_problems`` is what a build needs
+(a file that opens, with every tag whole), and ``check_template`` is
+'respgen check-template', which adds the styles respgen writes, alt text,
+names respgen does not supply and a trial fill with a sample response.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zipfile
+from pathlib import Path
+
+from docx.oxml.ns import qn
+
+from respgen.errors import Problem, RespgenError
+from respgen.word.document import REQUIRED_STYLES, VARIABLES, render_with, tag_sources
+from respgen.word.parts import open_document, stories, style_names, text_of
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc and other old Office files
+_RESTORE = (
+    "Put back the office's Word template as templates/response.docx (the original is in the respgen folder's"
+    " history, or ask whoever looks after respgen)."
+)
+_RESAVE = "Open it in Word and use File > Save As > 'Word Document (*.docx)', then run respgen again."
+
+
+def build_problems(path: Path) -> list[Problem]:
+    """What stops ``path`` filling in at all: a file that does not open, or a broken tag."""
+    problems = file_problems(path)
+    if problems:
+        return problems
+    document, problems = open_document(path, "template")
+    if document is None:
+        return problems
+    return _broken_tags(path, document)
+
+
+def file_problems(path: Path) -> list[Problem]:
+    """Whether ``path`` is a Word document at all, with a message for each way it is not."""
+    if not path.exists():
+        return [Problem(f"there is no such file: the Word template {path.name} is missing", file=path, hint=_RESTORE)]
+    if not path.is_file():
+        return [Problem(f"{path.name} is a folder, not a Word document", file=path, hint=_RESTORE)]
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        return [Problem(f"the Word template cannot be read: {exc.strerror}", file=path, hint="Check that you may read it.")]
+    if head == _OLE_MAGIC:
+        return [Problem("the Word template is in the old Word 97-2003 format (.doc), not .docx", file=path, hint=_RESAVE)]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "word/document.xml" not in set(archive.namelist()):
+                return [
+                    Problem(
+                        "the Word template is not a Word document: it has no document body (word/document.xml)",
+                        file=path,
+                        hint=_RESTORE,
+                    )
+                ]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, ValueError) as exc:
+        detail = "it is not a .docx file" if isinstance(exc, zipfile.BadZipFile) else f"it is damaged ({exc})"
+        return [Problem(f"the Word template cannot be opened: {detail}", file=path, hint=f"{_RESAVE} Or: {_RESTORE}")]
+    return []
+
+
+
+_TAG = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+_CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_SPACED = re.compile(r"\{\s+[{%#]|[}%#]\s+\}")
+
+
+def check_template(path) -> list[Problem]:
+    """Every problem in the Word template at ``path`` that would break or spoil a build."""
+    path = Path(path)
+    problems = file_problems(path)
+    if problems:
+        return problems
+    document, problems = open_document(path, "template")
+    if document is None:
+        return problems
+
+    def fail(message: str, hint: str | None = None, severity: str = "error") -> None:
+        problems.append(Problem(message, file=path, hint=hint, severity=severity))
+
+    # The styles respgen writes by name.
+    names = style_names(document)
+    present = set(names.values())
+    for name in REQUIRED_STYLES:
+        if name not in present:
+            fail(f"the template has no style named '{name}'", "Add the style in Word (Styles pane, New Style) with exactly this name; respgen puts text in it.")
+    used = set()
+    for _, root in stories(document):
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            used.update(e.get(qn("w:val")) for e in root.iter(qn(tag)))
+    for style_id in sorted(used - set(names)):
+        fail(f"the template uses a style '{style_id}' that it does not define", "Apply an existing style to that text in Word.")
+    for name in ("List Bullet", "List Number"):
+        if name in present and document.styles[name].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is None:
+            fail(f"the style '{name}' has no bullets or numbers attached", "In Word: modify the style, Format, Numbering, and choose a list format.", "warning")
+
+    # Pictures the communications team put into the template need alt text too.
+    for where, root in stories(document):
+        for doc_pr in root.iter(qn("wp:docPr")):
+            if not (doc_pr.get("descr") or "").strip():
+                fail(f"the picture '{doc_pr.get('name') or ''}' in {where} of the template has no alt text", "In Word: right-click the picture, Edit Alt Text.")
+
+    # Tags must be whole within one paragraph, as Word shows them.
+    broken = _broken_tags(path, document)
+    problems += broken
+    for where, root in stories(document):
+        for p in root.iter(qn("w:p")):
+            text = text_of(p)
+            if not _broken_tag(text) and re.search(r"\{%(p|tr|tc|r)\s", text) and _TAG.sub("", re.sub(r"\{%.*?%\}", "", text)).strip():
+                fail(f"the text beside a {{%p %}} or {{%tr %}} tag is dropped when respgen fills in the template, in {where}: \"{_short(text)}\"", "Put such tags alone in their own paragraph.", "warning")
+    if broken:
+        return problems
+
+    problems.extend(_unknown_names(document, path))
+    if not any(p.is_error for p in problems):
+        problems.extend(_trial_render(path))
+    return problems
+
+
+def _broken_tag(text: str) -> str | None:
+    spaced = _SPACED.search(text)
+    if spaced:
+        return f"a tag has a space between its brackets ('{spaced.group(0)}')"
+    expected = None
+    for match in _TAG.finditer(text):
+        token = match.group(0)
+        if token in _CLOSER:
+            if expected:
+                return f"the tag before '{token}' is not closed"
+            expected = _CLOSER[token]
+        elif token != expected:
+            return f"'{token}' closes a tag that was never opened (Word may have split or broken it)"
+        else:
+            expected = None
+    if expected:
+        return f"a tag is not closed with '{expected}' in the same paragraph (Word may have split it across paragraphs)"
+    return None
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _broken_tags(path: Path, document) -> list[Problem]:
+    """The one rule for a broken tag, at build time and in 'respgen check-template'.
+
+    A tag that lost a brace can still parse: docxtpl then silently swallows
+    everything up to the next tag (a missing letterhead, say). So every
+    paragraph's tags must be whole, as well as each part as a whole parse.
+    """
+    from jinja2 import Environment, TemplateSyntaxError
+
+    problems: list[Problem] = []
+    for where, root in stories(document):
+        for p in root.iter(qn("w:p")):
+            text = text_of(p)
+            message = _broken_tag(text)
+            if message:
+                problems.append(
+                    Problem(
+                        f"{message} in {where}, in the paragraph: \"{_short(text)}\"",
+                        file=path,
+                        hint="Open templates/response.docx in Word and retype the whole tag in one go, with both"
+                        " brackets, e.g. {{ title }} or {%p if draft %}; then save it and run respgen again.",
+                    )
+                )
+    if problems:
+        return problems
+    env = Environment()
+    for where, xml in tag_sources(stories(document)):
+        try:
+            env.parse(xml)
+        except TemplateSyntaxError as exc:
+            lines = xml.splitlines()
+            around = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
+            problems.append(
+                Problem(
+                    f"a tag in {where} is broken ({exc.message}), near the paragraph: \"{_short(re.sub(r'<[^>]+>', '', around))}\"",
+                    file=path,
+                    hint="Every {%p if %} needs an {%p endif %} and every {%p for %} an {%p endfor %}; check the spelling inside the tags.",
+                )
+            )
+    return problems
+
+
+def _unknown_names(document, path: Path) -> list[Problem]:
+    from jinja2 import Environment, TemplateSyntaxError, meta
+
+    env = Environment()
+    problems: list[Problem] = []
+    variables: dict[str, str] = {}
+    for where, xml in tag_sources(stories(document)):
+        try:
+            parsed = env.parse(xml)
+        except TemplateSyntaxError:
+            continue  # reported by _broken_tags
+        for name in meta.find_undeclared_variables(parsed):
+            for line in xml.splitlines():
+                if re.search(r"[{%][^}%]*\b" + re.escape(name) + r"\b", line):
+                    variables.setdefault(name, re.sub(r"<[^>]+>", "", line))
+                    break
+            variables.setdefault(name, "")
+    for prop in ("title", "subject", "author", "comments", "keywords", "category"):
+        value = getattr(document.core_properties, prop) or ""
+        try:
+            env.parse(value)
+        except TemplateSyntaxError:
+            problems.append(
+                Problem(
+                    f"the document property '{prop}' contains curly-bracket tags that cannot be read: \"{_short(value)}\"",
+                    file=path,
+                    hint="In Word: File, Info, Properties; remove the {{ }} or {% %} from it.",
+                )
+            )
+    for name in sorted(set(variables) - VARIABLES):
+        guess = difflib.get_close_matches(name, sorted(VARIABLES), n=1)
+        where = f", in the paragraph: \"{_short(variables[name])}\"" if variables[name] else ""
+        problems.append(
+            Problem(
+                f"the template uses '{name}', which respgen does not supply{where}",
+                file=path,
+                hint=(f"Did you mean '{guess[0]}'? " if guess else "")
+                + "The names respgen supplies are: " + ", ".join(sorted(VARIABLES)) + ".",
+            )
+        )
+    return problems
+
+
+def _trial_render(path: Path) -> list[Problem]:
+    """Fill the template with a sample response, so misspelt fields (section.hedding) show up too."""
+    from jinja2 import Environment, StrictUndefined
+
+
+    try:
+        render_with(path, _sample_letter(), jinja_env=Environment(undefined=StrictUndefined))
+    except RespgenError as exc:
+        return [
+            Problem(p.message, file=path, hint="Check the spelling of the names inside the tags, e.g. {{ section.heading }}.")
+            for p in exc.problems
+        ]
+    return []
+
+
+def _sample_letter():
+    """A response that uses every section, for the trial fill."""
+    import datetime as dt
+
+    from respgen.letter import view
+    from respgen.reading.model import Office, Response
+
+    item = {
+        "ref": "1", "text": "A recommendation with a [link](https://example.org/).", "addressed_to": "Chief constables",
+        "response": "- done\n- to do", "owner": "Owner", "due": dt.date(2024, 1, 31), "progress": "in progress",
+    }  # fmt: skip
+    findings = {"summary": "Summary.", "items": [item, {**item, "ref": "2", "applies": False}]}
+    response = Response.model_validate(
+        {
+            "inspection": {"title": "Sample", "published": dt.date(2023, 1, 10), "type": "National", "url": "https://example.org/"},
+            "date": dt.date(2023, 2, 1),
+            "status": "draft",
+            "key_findings": {"summary": "Found:", "points": ["one", "two"]},
+            "recommendations": findings,
+            "areas_for_improvement": findings,
+            "causes_of_concern": findings,
+            "response": {"commissioner": "Comments.\n\n1. first\n2. second", "chief_constable": "> Quoted."},
+        }
+    )
+    person = {"name": "Name", "title": "Title"}
+    office = Office.model_validate(
+        {
+            "name": "Office", "force": "Force", "commissioner": person, "chief_constable": person,
+            "address": ["Street", "Town"], "recipients": [{"name": "Name", "role": "Role", "address": ["Line"]}],
+        }
+    )  # fmt: skip
+    return view.letter(response, office, Path("."))
