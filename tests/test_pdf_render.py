@@ -320,7 +320,7 @@ def _edit_template(root: Path, old: str, new: str) -> None:
         ('<html lang="{{ letter.language }}">', "<html>", "no lang attribute"),
         ("<title>{{ letter.title }}</title>", "", "no <title>"),
         ('alt="{{ letter.logo.alt }}"', "", "has no alt text"),
-        ("<h2>Inspection details</h2>", "<h3>Inspection details</h3>", "heading h3 follows h1"),
+        ("<h2>{{ letter.details_heading }}</h2>", "<h3>{{ letter.details_heading }}</h3>", "heading h3 follows h1"),
         ('<th scope="col">', "<th>", "no scope attribute"),
     ],
 )

@@ -25,17 +25,12 @@ from respgen.accessibility import poor_link_text
 from respgen.errors import Problem
 from respgen.fonts import undrawable
 from respgen.reading.loader import Locator, describe_char, dotted
-from respgen.reading.model import Response
+from respgen.reading.model import FINDINGS_SECTIONS, Response
 from respgen.reading.source import ResponseSource
 
 # Every passage ``respgen new`` leaves for the officer starts with this.
 PLACEHOLDER = "[To write"
 
-SECTIONS = {
-    "recommendations": "recommendation",
-    "areas_for_improvement": "area for improvement",
-    "causes_of_concern": "cause of concern",
-}
 
 
 def review(source: ResponseSource, today: dt.date | None = None) -> list[Problem]:
@@ -64,10 +59,8 @@ def _unanswered(source: ResponseSource) -> list[Problem]:
     response = source.response
     final = not response.is_draft
     problems = []
-    for key, noun in SECTIONS.items():
-        section = getattr(response, key)
-        if section is None:
-            continue
+    for key, section in response.findings_sections():
+        noun = FINDINGS_SECTIONS[key][1]
         for index, item in enumerate(section.items):
             if not item.applies or (item.response and item.response.strip()):
                 continue
@@ -171,7 +164,7 @@ def _rich_texts(response: dict) -> Iterator[tuple[tuple, str]]:
     yield ("key_findings", "summary"), findings.get("summary")
     for index, point in enumerate(findings.get("points") or []):
         yield ("key_findings", "points", index), point
-    for key in SECTIONS:
+    for key in FINDINGS_SECTIONS:
         section = response.get(key) or {}
         yield (key, "summary"), section.get("summary")
         for index, item in enumerate(section.get("items") or []):
@@ -194,9 +187,8 @@ def _dates(response: Response, locator: Locator, today: dt.date | None = None) -
         (("inspection", "published"), response.inspection.published, FUTURE_YEARS),
         (("date",), response.date, FUTURE_YEARS),
     ]
-    for key in ("recommendations", "areas_for_improvement", "causes_of_concern"):
-        section = getattr(response, key)
-        for index, item in enumerate(section.items if section else ()):
+    for key, section in response.findings_sections():
+        for index, item in enumerate(section.items):
             if item.due:
                 checks.append(((key, "items", index, "due"), item.due, DUE_YEARS))
     warnings = []

@@ -14,7 +14,7 @@ from pathlib import Path
 from respgen.letter import markup
 from respgen import statute
 from respgen.letter.markup import Blocks
-from respgen.reading.model import Findings, Item, Office, Recipient, Response
+from respgen.reading.model import FINDINGS_SECTIONS, Item, Office, Recipient, Response
 
 # The Queen died on 8 September 2022; letters dated before it name Her Majesty's Inspectorate.
 _ACCESSION = dt.date(2022, 9, 8)
@@ -97,6 +97,11 @@ class Letter:
     signatory_name: str
     signatory_title: str
     signature: Picture | None
+    # fixed wording, drawn by both templates
+    details_heading: str = "Inspection details"
+    key_findings_heading: str = "Key findings"
+    addressed_to_label: str = "Addressed to:"
+    draft_notice: str = "DRAFT: not for publication or circulation beyond those preparing this response."
 
     @property
     def marking_line(self) -> str:
@@ -105,11 +110,6 @@ class Letter:
 
 TABLE_HEADERS = ("Ref", "Recommendation", "Response", "Owner", "Due", "Progress")
 
-_SECTION_NAMES = {
-    "recommendations": ("Recommendations", "recommendation"),
-    "areas_for_improvement": ("Areas for improvement", "area for improvement"),
-    "causes_of_concern": ("Causes of concern", "cause of concern"),
-}
 
 
 def letter(response: Response, office: Office, assets: Path) -> Letter:
@@ -138,11 +138,8 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
         Detail("Response due by", statute.long_date(due)),
     ]
     findings = []
-    for key in ("recommendations", "areas_for_improvement", "causes_of_concern"):
-        section: Findings | None = getattr(response, key)
-        if section is None:
-            continue
-        heading, noun = _SECTION_NAMES[key]
+    for key, section in response.findings_sections():
+        heading, noun = FINDINGS_SECTIONS[key]
         findings.append(
             FindingsSection(
                 key=key,

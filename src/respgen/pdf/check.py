@@ -16,14 +16,10 @@ from pikepdf import Array, Dictionary, Name
 
 from respgen.accessibility import heading_order
 from respgen.pdf import tree as pdftree
+from respgen.pdf import xmp
 from respgen.errors import Problem
 
-_NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
-    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
-}
+_NS = {**xmp.NS, "dc": "http://purl.org/dc/elements/1.1/", "pdfaid": "http://www.aiim.org/pdfa/ns/id/"}
 # Operators that put text or a picture on the page: each must be tagged or an artifact.
 _DRAWING = [pikepdf.Operator(op) for op in ("Tj", "TJ", "'", '"', "Do")]
 _HEADINGS = {f"/H{n}": n for n in range(1, 7)}
@@ -90,19 +86,8 @@ class _Checker:
         if lang is None or not str(lang).strip():
             self.fail("the PDF does not say its language (/Lang)", hint="A screen reader needs it to pronounce the text.")
 
-    def xmp(self):
-        stream = self.pdf.Root.get("/Metadata")
-        if stream is None:
-            return None
-        data = stream.read_bytes()
-        try:
-            start, end = data.index(b"<x:xmpmeta"), data.rindex(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
-            return etree.fromstring(data[start:end])
-        except (ValueError, etree.XMLSyntaxError):
-            return None
-
     def check_title(self) -> None:
-        meta = self.xmp()
+        meta = xmp.read(self.pdf)
         titles = meta.findall(".//dc:title//rdf:li", _NS) if meta is not None else []
         if not any((t.text or "").strip() for t in titles):
             self.fail("the PDF has no title in its XMP metadata (dc:title)")
@@ -111,7 +96,7 @@ class _Checker:
             self.fail("the PDF does not ask viewers to show its title (/DisplayDocTitle)")
 
     def check_identification(self) -> None:
-        meta = self.xmp()
+        meta = xmp.read(self.pdf)
         if meta is None:
             self.fail("the PDF has no readable XMP metadata, so it claims neither PDF/A nor PDF/UA")
             return
@@ -295,7 +280,7 @@ class _Checker:
                 self._check_table(element, page)
             elif tag in _HEADINGS:
                 headings.append((_HEADINGS[tag], page))
-            if tag not in _MAY_BE_EMPTY and not _holds_something(element):
+            if tag not in _MAY_BE_EMPTY and not pdftree.holds_content(element):
                 empty.setdefault(tag[1:], []).append(page)
         for index, message in heading_order([level for level, _ in headings], lambda level: f"H{level}"):
             self.fail(message, page=headings[index][1])
@@ -349,15 +334,3 @@ def _scope(cell) -> bool:
     attributes = cell.get("/A")
     items = list(attributes) if isinstance(attributes, Array) else [attributes]
     return any(isinstance(a, Dictionary) and a.get("/O") == Name.Table and "/Scope" in a for a in items)
-
-
-def _holds_something(element) -> bool:
-    for kid in pdftree.kids(element):
-        if isinstance(kid, int):
-            return True
-        if isinstance(kid, Dictionary):
-            if kid.get("/Type") in (Name.MCR, Name.OBJR):
-                return True
-            if pdftree.is_element(kid) and _holds_something(kid):
-                return True
-    return False

@@ -28,10 +28,10 @@ import re
 from pathlib import Path
 
 import pikepdf
-from lxml import etree
 from pikepdf import Array, Dictionary, Name, String
 
 from respgen.pdf import tree as pdftree
+from respgen.pdf import xmp
 from respgen.reading.source import ResponseSource
 from respgen.letter.view import Letter
 
@@ -46,7 +46,7 @@ def finish(pdf_bytes: bytes, letter: Letter, source: ResponseSource) -> bytes:
         artifact_unreached_content(pdf)
         add_header_scope(pdf)
         add_id_tree(pdf)
-        declare_pdfua(pdf)
+        xmp.declare_pdfua(pdf)
         embed_source(pdf, Path(source.path).name, Path(source.path).read_bytes(), letter.date)
         out = io.BytesIO()
         pdf.save(
@@ -178,16 +178,10 @@ def _rename_headers(body, rename: dict[str, str]) -> None:
                 attributes.Headers = Array([String(rename.get(str(h), str(h))) for h in attributes.Headers])
 
 
-def _has_content(element) -> bool:
-    if any(True for _ in pdftree.marked_content(element)):
-        return True
-    return any(_has_content(k) for k in pdftree.child_elements(element))
-
-
 def _is_continuation(row) -> bool:
     """A row split by a page break: its first cell (the reference, never empty) is empty on the new page."""
     cells = pdftree.child_elements(row)
-    return bool(cells) and cells[0].S == Name.TD and not _has_content(cells[0])
+    return bool(cells) and cells[0].S == Name.TD and not pdftree.holds_content(cells[0])
 
 
 def _join_rows(pdf: pikepdf.Pdf, row, rest) -> None:
@@ -234,18 +228,9 @@ def prune_empty_elements(pdf: pikepdf.Pdf) -> None:
     """Drop elements that hold nothing (each <br> becomes two empty NonStruct elements)."""
     for element, _parent, _depth in reversed(list(pdftree.walk(pdf))):
         items = pdftree.kids(element)
-        kept = [k for k in items if not (pdftree.is_element(k) and k.S not in _KEEP_WHEN_EMPTY and _is_empty(k))]
+        kept = [k for k in items if not (pdftree.is_element(k) and k.S not in _KEEP_WHEN_EMPTY and not pdftree.holds_content(k))]
         if len(kept) != len(items):
             pdftree.set_kids(element, kept)
-
-
-def _is_empty(element) -> bool:
-    for k in pdftree.kids(element):
-        if isinstance(k, int):
-            return False
-        if isinstance(k, Dictionary) and (k.get("/Type") in (Name.MCR, Name.OBJR) or not _is_empty(k)):
-            return False
-    return True
 
 
 # --- artifacts -----------------------------------------------------------------------
@@ -361,53 +346,6 @@ def add_id_tree(pdf: pikepdf.Pdf) -> None:
         names.append(String(key.encode("latin-1")))
         names.append(found[key])
     tree.IDTree = Dictionary(Names=names)
-
-
-# --- metadata --------------------------------------------------------------------------
-
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_NS = {
-    "rdf": _RDF,
-    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
-    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
-    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
-    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
-}
-
-_UA_DESCRIPTIONS = f"""<rdf:RDF xmlns:rdf="{_RDF}">
-<rdf:Description rdf:about="" xmlns:pdfaExtension="{_NS['pdfaExtension']}" xmlns:pdfaSchema="{_NS['pdfaSchema']}" xmlns:pdfaProperty="{_NS['pdfaProperty']}">
-<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
-<pdfaSchema:namespaceURI>{_NS['pdfuaid']}</pdfaSchema:namespaceURI>
-<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
-<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
-<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
-<pdfaProperty:name>part</pdfaProperty:name>
-<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
-<pdfaProperty:category>internal</pdfaProperty:category>
-<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
-</rdf:li></rdf:Seq></pdfaSchema:property>
-</rdf:li></rdf:Bag></pdfaExtension:schemas>
-</rdf:Description>
-<rdf:Description rdf:about="" xmlns:pdfuaid="{_NS['pdfuaid']}"><pdfuaid:part>1</pdfuaid:part></rdf:Description>
-</rdf:RDF>""".encode()
-
-
-def declare_pdfua(pdf: pikepdf.Pdf) -> None:
-    """Add the PDF/UA-1 identification to the one XMP packet WeasyPrint wrote."""
-    stream = pdf.Root.Metadata
-    data = stream.read_bytes()
-    start, end = data.index(b"<x:xmpmeta"), data.rindex(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
-    meta = etree.fromstring(data[start:end])
-    rdf = meta.find(f"{{{_RDF}}}RDF")
-    existing = rdf.findall(f".//{{{_NS['pdfuaid']}}}part") + [
-        d for d in rdf if d.get(f"{{{_NS['pdfuaid']}}}part") is not None
-    ]
-    if not existing:
-        for description in etree.fromstring(_UA_DESCRIPTIONS):
-            rdf.append(description)
-    body = etree.tostring(meta, encoding="utf-8")
-    packet = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n' + body + b'\n<?xpacket end="r"?>'
-    pdf.Root.Metadata = pdf.make_stream(packet, Type=Name.Metadata, Subtype=Name.XML)
 
 
 # --- the embedded source -----------------------------------------------------------------

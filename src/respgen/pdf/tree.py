@@ -133,3 +133,16 @@ def parent_tree(pdf: pikepdf.Pdf) -> dict[int, object]:
         for kid in node.get("/Kids", []) or []:
             nodes.append(kid)
     return out
+
+
+def holds_content(element) -> bool:
+    """Whether ``element`` holds anything a reader meets: marked content or an annotation, itself or below."""
+    for kid in kids(element):
+        if isinstance(kid, int):
+            return True
+        if isinstance(kid, Dictionary):
+            if kid.get("/Type") in (Name.MCR, Name.OBJR):
+                return True
+            if is_element(kid) and holds_content(kid):
+                return True
+    return False

@@ -78,6 +78,14 @@ class Comments(Model):
     chief_constable: RichText | None = None
 
 
+# The three kinds of finding a report lists, as the response file names them: (heading, noun).
+FINDINGS_SECTIONS = {
+    "recommendations": ("Recommendations", "recommendation"),
+    "areas_for_improvement": ("Areas for improvement", "area for improvement"),
+    "causes_of_concern": ("Causes of concern", "cause of concern"),
+}
+
+
 class Response(Model):
     inspection: Inspection
     date: dt.date
@@ -91,6 +99,10 @@ class Response(Model):
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+    def findings_sections(self) -> list[tuple[str, Findings]]:
+        """(key, section) for each kind of finding the response has, in the letter's order."""
+        return [(key, section) for key in FINDINGS_SECTIONS if (section := getattr(self, key)) is not None]
 
 
 # --- the office file (templates/office.yaml) ---------------------------------

@@ -40,7 +40,8 @@ VARIABLES = frozenset(
         "title", "subject", "draft", "marking", "marking_line", "office_name", "office_address",
         "office_contact", "logo", "date_text", "recipients", "intro", "statutory", "details",
         "key_findings", "key_points", "findings", "comments", "headers", "signatory_name",
-        "signatory_title", "signature",
+        "signatory_title", "signature", "details_heading", "key_findings_heading", "addressed_to_label",
+        "draft_notice",
     }
 )  # fmt: skip
 
@@ -178,6 +179,10 @@ def _context(letter: view.Letter, tpl, writer: "wordxml.Writer", office_file: Pa
         "signatory_name": t(letter.signatory_name),
         "signatory_title": t(letter.signatory_title),
         "signature": _picture(tpl, letter.signature, SIGNATURE_HEIGHT, office_file, "signature"),
+        "details_heading": t(letter.details_heading),
+        "key_findings_heading": t(letter.key_findings_heading),
+        "addressed_to_label": t(letter.addressed_to_label),
+        "draft_notice": t(letter.draft_notice),
     }
 
 
