@@ -22,6 +22,8 @@ import pytest
 
 from conftest import copy_project
 
+pytestmark = pytest.mark.slow  # the command in its own process, LibreOffice or Hypothesis
+
 HERE = Path(__file__).resolve().parent
 CATALOGUE = HERE / "catalogue"
 RESPONSE_GROUPS = ("yaml", "contract", "content")

@@ -33,6 +33,8 @@ from hypothesis import strategies as st
 from conftest import copy_project
 from test_catalogue import comparable, docx_text, pdf_texts
 
+pytestmark = pytest.mark.slow  # the command in its own process, LibreOffice or Hypothesis
+
 CHEAP = int(os.environ.get("RESPGEN_PROPERTY_EXAMPLES", "300"))
 BUILDS = int(os.environ.get("RESPGEN_PROPERTY_BUILDS", "40"))
 

@@ -7,8 +7,11 @@ exits non-zero, never with a Python traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,7 @@ class Problem:
     line: int | None = None
     column: int | None = None
     hint: str | None = None
-    severity: str = "error"  # "error" or "warning"
+    severity: Severity = "error"
 
     @property
     def is_error(self) -> bool:
@@ -44,13 +47,10 @@ class Problem:
         return text
 
 
-@dataclass
 class RespgenError(Exception):
     """Raised when a file cannot be used; holds every problem found in it."""
 
-    problems: list[Problem] = field(default_factory=list)
-
-    def __init__(self, problems: Problem | list[Problem] | str, **where):
+    def __init__(self, problems: Problem | list[Problem] | str, **where) -> None:
         if isinstance(problems, str):
             problems = [Problem(problems, **where)]
         elif isinstance(problems, Problem):

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import copy_project
+
+pytestmark = pytest.mark.slow  # the command in its own process, LibreOffice or Hypothesis
 
 
 def _build(root: Path) -> dict[str, str]:

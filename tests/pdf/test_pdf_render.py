@@ -243,6 +243,7 @@ def test_the_stylesheet_cannot_fetch_files_or_the_network(project_dir: Path):
         render(project_dir, SEED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "where, old, new, reference",
     [

@@ -76,7 +76,7 @@ def test_new_refuses_to_overwrite(project_dir):
     assert "responses/2020-01-10-both-sides-of-the-coin.yaml already exists" in first.output
     assert "never overwrites" in first.output
     # The example is untouched.
-    original = (Path(__file__).resolve().parent.parent / "responses" / "2020-01-10-both-sides-of-the-coin.yaml")
+    original = (Path(__file__).resolve().parents[2] / "responses" / "2020-01-10-both-sides-of-the-coin.yaml")
     assert (project_dir / "responses" / original.name).read_bytes() == original.read_bytes()
 
 

@@ -19,7 +19,7 @@ from respgen.letter import view
 from respgen.project import Project
 from respgen.reading.source import read_office, read_response
 
-TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
+TRICKY = ROOT / "tests" / "word" / "fixtures" / "tricky.yaml"
 TRICKY_TITLE = 'Smith & Sons <Ltd> "quoted" it’s — ✅ 🎉 {{ not_a_tag }} {% if x %} café'
 
 
@@ -287,6 +287,7 @@ Path(sys.argv[3]).write_bytes(word.render(letter, project))
 """
 
 
+@pytest.mark.slow
 def test_two_builds_in_separate_processes_give_the_same_bytes(office, tmp_path):
     outputs = []
     for n in (1, 2):

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, copy_project
 from respgen.word.check import check_docx
 
-TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
+TRICKY = ROOT / "tests" / "word" / "fixtures" / "tricky.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +84,7 @@ def test_a_file_that_is_not_a_word_document(tmp_path):
     assert "not a Word document that can be opened" in messages(fake)
 
 
+@pytest.mark.slow
 def test_respgen_check_prints_each_failure_and_exits_non_zero(good, tmp_path):
     bad = broken(good, tmp_path, "word/document.xml", r"<w:tblHeader/>", "")
     result = subprocess.run([sys.executable, "-m", "respgen", "check", str(bad)], capture_output=True, text=True, cwd=tmp_path)

@@ -42,6 +42,7 @@ def test_every_example_pdf_passes_the_checks_and_stays_small(built_examples: Pat
         assert doc.pdf_version == "1.7"
 
 
+@pytest.mark.slow
 def test_respgen_check_passes_the_outputs_and_fails_a_broken_one(built_examples: Path, tmp_path: Path):
     root = copy_project(tmp_path / "office")
     for pdf in (built_examples / "output").glob("*.pdf"):
@@ -59,6 +60,7 @@ def test_respgen_check_passes_the_outputs_and_fails_a_broken_one(built_examples:
     assert b"Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_the_same_response_gives_the_same_bytes_in_separate_processes(project_dir: Path):
     script = textwrap.dedent(
         """
@@ -106,6 +108,7 @@ def test_the_source_is_embedded_as_an_associated_file(built_examples: Path):
         assert str(names[0]) == f"{SEED}.yaml" and names[1].objgen == spec.objgen
 
 
+@pytest.mark.slow
 def test_extract_gives_back_the_response_file_byte_for_byte(built_examples: Path, tmp_path: Path):
     pdf = built_examples / "output" / f"{SEED}.pdf"
     source = (built_examples / "responses" / f"{SEED}.yaml").read_bytes()
@@ -134,6 +137,7 @@ def test_extract_gives_back_the_response_file_byte_for_byte(built_examples: Path
     assert read_response(here / "copy.yaml").response == read_response(built_examples / "responses" / f"{SEED}.yaml").response
 
 
+@pytest.mark.slow
 def test_extract_from_a_pdf_without_a_source_says_so(tmp_path: Path):
     plain = tmp_path / "plain.pdf"
     doc = pikepdf.new()

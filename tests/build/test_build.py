@@ -21,6 +21,8 @@ import pytest
 
 from conftest import copy_project, respgen_process
 
+pytestmark = pytest.mark.slow  # the command in its own process, LibreOffice or Hypothesis
+
 respgen = respgen_process
 
 

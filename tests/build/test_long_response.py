@@ -17,7 +17,10 @@ import yaml
 from conftest import copy_project
 from test_catalogue import comparable, docx_text, pdf_texts
 
-pytestmark = pytest.mark.skipif(not os.environ.get("RESPGEN_SLOW"), reason="slow: set RESPGEN_SLOW=1 to run")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.environ.get("RESPGEN_SLOW"), reason="slow: set RESPGEN_SLOW=1 to run"),
+]
 
 WORDS = "The Constabulary has reviewed its approach to county lines and will report progress to the Commissioner each quarter".split()
 

@@ -20,7 +20,9 @@ from respgen.project import Project
 from respgen.reading.source import read_response
 from respgen.reading.source import read_office
 
-TRICKY = ROOT / "tests" / "word_fixtures" / "tricky.yaml"
+pytestmark = pytest.mark.slow  # the command in its own process, LibreOffice or Hypothesis
+
+TRICKY = ROOT / "tests" / "word" / "fixtures" / "tricky.yaml"
 STEMS = [p.stem for p in EXAMPLES] + ["tricky"]
 
 

@@ -8,7 +8,7 @@ from respgen.reading.source import read_response
 from respgen.letter.view import letter
 from respgen.reading.source import read_office
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _letter(name):
