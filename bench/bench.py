@@ -114,7 +114,7 @@ def response_yaml(index: int, rng: random.Random) -> tuple[str, dict]:
                 f"      applies: {'true' if applies else 'false'}",
             ]
             if applies:
-                lines += ["      response: |", *("        " + l for l in paragraphs(rng, 1, rng.randint(1, 2)).splitlines())]
+                lines += ["      response: |", *("        " + line for line in paragraphs(rng, 1, rng.randint(1, 2)).splitlines())]
                 lines += [
                     f"      owner: {rng.choice(OWNERS)}",
                     f"      due: {(published + dt.timedelta(days=rng.randint(90, 700))).isoformat()}",
@@ -127,15 +127,15 @@ def response_yaml(index: int, rng: random.Random) -> tuple[str, dict]:
                 f'    - ref: "AFI {ref}"',
                 f"      text: The force should improve how {sentence(rng, 1)[0].lower()}{sentence(rng, 1)[1:]}",
                 "      response: |",
-                *("        " + l for l in paragraphs(rng, 1, 2).splitlines()),
+                *("        " + line for line in paragraphs(rng, 1, 2).splitlines()),
                 f"      progress: {rng.choice(PROGRESS)}",
             ]
     lines += [
         "response:",
         "  commissioner: |",
-        *("    " + l for l in paragraphs(rng, extra).splitlines()),
+        *("    " + line for line in paragraphs(rng, extra).splitlines()),
         "  chief_constable: |",
-        *("    " + l for l in paragraphs(rng, max(1, extra // 3)).splitlines()),
+        *("    " + line for line in paragraphs(rng, max(1, extra // 3)).splitlines()),
     ]
     return "\n".join(lines) + "\n", {"kind": kind, "items": items, "paragraphs": extra}
 
@@ -276,7 +276,7 @@ def main() -> int:
     office.mkdir()
     respgen = respgen_command()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    figures: dict = {"n": args.n, "machine": machine(), "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    figures: dict = {"n": args.n, "machine": machine(), "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     print(f"respgen benchmark: {args.n} responses in {office}")
     try:
         shapes = make_office(office, args.n, args.seed)

@@ -16,10 +16,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from respgen.letter import markup
-from respgen.project import Project
-from respgen.reading.source import read_response
 from respgen.letter.view import letter
-from respgen.reading.source import read_office
+from respgen.project import Project
+from respgen.reading.source import read_office, read_response
 
 DATA = Path(__file__).parent / "data"
 SEED = "2020-01-10-both-sides-of-the-coin"

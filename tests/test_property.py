@@ -140,10 +140,8 @@ def _in_pdf(text: str, extracted: list[str]) -> bool:
 @settings(max_examples=CHEAP, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=responses())
 def test_read_and_lay_out_any_text(tmp_path, data):
-    from respgen.letter import markup
-    from respgen.letter import view
     from respgen.errors import RespgenError
-    from respgen.project import Project
+    from respgen.letter import markup, view
     from respgen.reading.source import read_office, read_response
 
     path = tmp_path / "response.yaml"

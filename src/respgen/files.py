@@ -13,7 +13,6 @@ from pathlib import Path
 
 from respgen.errors import RespgenError
 
-
 TEMP_PATTERN = ".*.part"
 
 

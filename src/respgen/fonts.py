@@ -30,11 +30,11 @@ def _drawable() -> tuple[list[int], list[int]] | None:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    ranges = []
+    ranges: list[tuple[int, int]] = []
     for token in listing.split():
-        low, _, high = token.partition("-")
+        first, _, last = token.partition("-")
         try:
-            ranges.append((int(low, 16), int(high or low, 16)))
+            ranges.append((int(first, 16), int(last or first, 16)))
         except ValueError:
             continue
     if not ranges:

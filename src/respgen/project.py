@@ -23,7 +23,7 @@ class Project:
     root: Path
 
     @classmethod
-    def find(cls, start: Path | None = None) -> "Project":
+    def find(cls, start: Path | None = None) -> Project:
         """The project in ``start`` (default: the current folder)."""
         root = Path(start or Path.cwd()).resolve()
         if not (root / "templates").is_dir():

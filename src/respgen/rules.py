@@ -17,13 +17,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from respgen.letter import markup
 from respgen import statute
 from respgen.accessibility import poor_link_text
-from respgen.errors import Problem
+from respgen.errors import Problem, Severity
 from respgen.fonts import undrawable
+from respgen.letter import markup
 from respgen.reading.loader import Locator, describe_char, dotted
 from respgen.reading.model import FINDINGS_SECTIONS, Response
 from respgen.reading.source import ResponseSource
@@ -158,7 +159,7 @@ def _poor_links(source: ResponseSource) -> list[Problem]:
     return problems
 
 
-def _rich_texts(response: dict) -> Iterator[tuple[tuple, str]]:
+def _rich_texts(response: dict) -> Iterator[tuple[tuple, str | None]]:
     """Every field that takes the text markup, with its path."""
     findings = response.get("key_findings") or {}
     yield ("key_findings", "summary"), findings.get("summary")
@@ -211,7 +212,7 @@ def _dates(response: Response, locator: Locator, today: dt.date | None = None) -
     return warnings
 
 
-def _undrawable(value: Any, locator: Locator, path: tuple, severity: str = "warning") -> list[Problem]:
+def _undrawable(value: Any, locator: Locator, path: tuple, severity: Severity = "warning") -> list[Problem]:
     """A problem for each text holding characters that no installed font can draw (the PDF would show boxes)."""
     if isinstance(value, str):
         missing = undrawable(value)

@@ -205,7 +205,7 @@ def test_ctrl_c_stops_at_once_and_leaves_whole_documents(office: Path):
         time.sleep(0.02)
     time.sleep(0.5)
     os.killpg(build.pid, signal.SIGINT)  # as Ctrl-C at a terminal: the main process and its workers
-    out, err = build.communicate(timeout=15)
+    _out, err = build.communicate(timeout=15)
     if build.returncode == 0:
         pytest.skip("the build finished before it could be interrupted")
     assert build.returncode == 130 and "stopped." in err and "Traceback" not in err

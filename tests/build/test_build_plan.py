@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from respgen.build.batch import remove_orphans
+from respgen.build.lock import BuildLock
+from respgen.build.manifest import KINDS, Manifest, is_up_to_date
 from respgen.build.one import Built
 from respgen.build.plan import plan
 from respgen.build.pool import run
 from respgen.errors import RespgenError
 from respgen.files import remove_stale_temporaries, write_atomic
-from respgen.build.lock import BuildLock
-from respgen.build.manifest import KINDS, Manifest, is_up_to_date
 from respgen.project import Project
 from respgen.reading.source import read_office
 
@@ -63,7 +63,7 @@ def names(project: Project) -> list[str]:
 
 
 def test_first_build_builds_everything_and_records_it(project: Project):
-    the_plan, outcome = build(project)
+    _the_plan, outcome = build(project)
     assert outcome.built == len(names(project)) and outcome.failed == 0
     data = json.loads((project.output / "manifest.json").read_text())
     for response in project.response_files():
@@ -141,14 +141,14 @@ def test_a_copied_folder_is_still_up_to_date(project: Project, tmp_path: Path):
 
 def test_force_rebuilds_everything(project: Project):
     build(project)
-    the_plan, outcome = build(project, force=True)
+    _the_plan, outcome = build(project, force=True)
     assert outcome.built == len(names(project))
 
 
 def test_a_damaged_manifest_means_a_full_build_not_a_crash(project: Project):
     build(project)
     (project.output / "manifest.json").write_text("{ this is not json")
-    the_plan, outcome = build(project)
+    _the_plan, outcome = build(project)
     assert outcome.built == len(names(project))
     json.loads((project.output / "manifest.json").read_text())
 

@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.skipif(not os.environ.get("RESPGEN_SLOW"), reason="slow: set RESPGEN_SLOW=1 to run"),
 ]
 
-WORDS = "The Constabulary has reviewed its approach to county lines and will report progress to the Commissioner each quarter".split()
+WORDS = ["The", "Constabulary", "has", "reviewed", "its", "approach", "to", "county", "lines", "and", "will", "report", "progress", "to", "the", "Commissioner", "each", "quarter"]
 
 
 def paragraph(length: int, seed: int) -> str:

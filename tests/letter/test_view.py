@@ -3,10 +3,9 @@
 import datetime as dt
 from pathlib import Path
 
-from respgen.project import Project
-from respgen.reading.source import read_response
 from respgen.letter.view import letter
-from respgen.reading.source import read_office
+from respgen.project import Project
+from respgen.reading.source import read_office, read_response
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,12 +14,11 @@ import pytest
 from pikepdf import Name
 
 from conftest import EXAMPLES, copy_project, respgen_process
-from respgen.pdf import tree as pdftree
 from respgen.letter import view
+from respgen.pdf import tree as pdftree
 from respgen.pdf.check import check_pdf
 from respgen.project import Project
 from respgen.reading.source import read_office, read_response
-from respgen.reading.source import read_office
 
 SEED = "2020-01-10-both-sides-of-the-coin"
 def respgen(cwd: Path, *args: str) -> subprocess.CompletedProcess:
@@ -155,9 +154,9 @@ LONG_ROW = "\n\n".join(
 
 
 def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Path, tmp_path: Path):
-    from respgen.pdf import document as pdf
-
     import yaml
+
+    from respgen.pdf import document as pdf
 
     data = yaml.safe_load((project_dir / "responses" / f"{SEED}.yaml").read_text(encoding="utf-8"))
     data["recommendations"] = {
@@ -185,7 +184,7 @@ def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Pat
     with pikepdf.open(out) as doc:
         tables = [e for e, _p, _d in pdftree.walk(doc) if e.S == Name.Table]
         assert len(tables) == 1
-        body = [e for e in pdftree.child_elements(tables[0]) if e.S == Name.TBody][0]
+        body = next(e for e in pdftree.child_elements(tables[0]) if e.S == Name.TBody)
         rows = pdftree.child_elements(body)
         assert len(rows) == 4
         # The long response cell holds marked content from more than one page.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pikepdf
 import pytest
@@ -223,8 +223,8 @@ def test_a_structure_the_checks_do_not_expect_is_reported_not_passed(good, tmp_p
 
 
 def test_characters_drawn_as_empty_boxes_fail_the_check(project_dir: Path, tmp_path: Path):
-    from respgen.pdf import document as pdf
     from respgen.letter import view
+    from respgen.pdf import document as pdf
     from respgen.project import Project
     from respgen.reading.source import read_response
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES, ROOT, copy_project
-from respgen.letter import markup
-from respgen.letter import view
+from respgen.letter import markup, view
 from respgen.project import Project
 from respgen.reading.source import read_office, read_response
 
@@ -187,12 +188,12 @@ def test_findings_tables_have_a_repeating_header_row_and_a_row_per_item(office):
     letter = letter_of(office, "tricky")
     document = Document(docx_of(office, "tricky"))
     assert len(document.tables) == len([s for s in letter.findings if s.rows]) == 2
-    for table, section in zip(document.tables, [s for s in letter.findings if s.rows]):
+    for table, section in zip(document.tables, [s for s in letter.findings if s.rows], strict=True):
         header = table.rows[0]
         assert tuple(c.text for c in header.cells) == view.TABLE_HEADERS
         assert header._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
         assert len(table.rows) == 1 + len(section.rows)
-        for row, item in zip(table.rows[1:], section.rows):
+        for row, item in zip(table.rows[1:], section.rows, strict=True):
             cells = [squash(c.text) for c in row.cells]
             assert cells[0] == item.ref
             assert squash(markup.plain(item.text)) in cells[1]
@@ -303,9 +304,6 @@ def test_two_builds_in_separate_processes_give_the_same_bytes(office, tmp_path):
         assert {i.date_time for i in z.infolist()} == {(2022, 12, 15, 0, 0, 0)}
 
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from respgen.reading.source import read_office
 
 _PIECES = st.one_of(
     st.characters(blacklist_categories=("Cs", "Cc")),
@@ -317,8 +315,8 @@ AWKWARD = st.lists(_PIECES, min_size=1, max_size=30).map("".join)
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(comment=AWKWARD, title=AWKWARD.filter(lambda t: t.strip()))
 def test_any_text_comes_out_as_written(office, comment, title):
-    from respgen.word import document as word
     from respgen.reading.model import Response
+    from respgen.word import document as word
 
     project = Project(office)
     source = read_response(office / "responses" / f"{EXAMPLES[0].stem}.yaml").response

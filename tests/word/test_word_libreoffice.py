@@ -14,11 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, ROOT, copy_project
-from respgen.letter import markup
-from respgen.letter import view
+from respgen.letter import markup, view
 from respgen.project import Project
-from respgen.reading.source import read_response
-from respgen.reading.source import read_office
+from respgen.reading.source import read_office, read_response
 
 pytestmark = pytest.mark.slow  # the command in its own process, LibreOffice or Hypothesis
 

@@ -14,9 +14,8 @@ from docx.shared import RGBColor
 
 from conftest import EXAMPLES, copy_project
 from respgen.errors import RespgenError
-from respgen.word.template import check_template
 from respgen.reading.source import read_office
-
+from respgen.word.template import check_template
 
 
 @pytest.fixture
@@ -139,9 +138,9 @@ def test_a_building_with_a_broken_template_gives_a_message_not_a_traceback(offic
     assert "response.docx" in str(caught.value)
     # The renderer says so too, when it is called without the checks that a build does first.
     from respgen.letter import view
-    from respgen.word import document as word
     from respgen.project import Project
     from respgen.reading.source import read_response
+    from respgen.word import document as word
 
     project = Project(office)
     letter = view.letter(read_response(office / "responses" / EXAMPLES[0].name).response, read_office(project.office_file), project.templates)

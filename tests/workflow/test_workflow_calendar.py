@@ -8,11 +8,11 @@ from pathlib import Path
 import icalendar
 
 from conftest import run_cli as run
+from respgen.project import Project
 from respgen.workflow import calendar
 from respgen.workflow import new as scaffold
-from respgen.project import Project
 
-NOW = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
 TITLE = 'A report; with, "punctuation" \\ and a very long title that must be folded across lines – ‘quoted’ 🚓'
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_project, run_cli as run
+from conftest import copy_project
+from conftest import run_cli as run
 from respgen.project import Project
 from respgen.reading.source import read_office
 

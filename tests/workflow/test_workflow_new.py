@@ -9,9 +9,9 @@ import pytest
 
 from conftest import run_cli as run
 from respgen import rules
-from respgen.workflow import new as scaffold
 from respgen.project import Project
 from respgen.reading.source import read_response
+from respgen.workflow import new as scaffold
 
 TITLE = "PEEL 2025–27: An inspection of Cumbria Constabulary & its “partners” <2026> {{ jinja }} 🚓"
 

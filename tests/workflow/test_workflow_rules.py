@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from conftest import run_cli as run
 from respgen import rules
 from respgen.reading.source import read_response

@@ -6,12 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-
 from conftest import run_cli as run
+from respgen.project import Project
 from respgen.workflow import new as scaffold
 from respgen.workflow import status
-from respgen.project import Project
-
 
 
 def add_drafts(project_dir: Path) -> Project:

@@ -11,24 +11,16 @@ folder locked.
 from __future__ import annotations
 
 import os
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from respgen.errors import RespgenError
 
 LOCK_NAME = ".respgen.lock"
 
-try:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-except ImportError:  # pragma: no cover - Windows
+if sys.platform == "win32":  # pragma: no cover
     import msvcrt
 
     def _lock(fd: int) -> None:
@@ -39,6 +31,15 @@ except ImportError:  # pragma: no cover - Windows
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
 
 class BuildLock:
     def __init__(self, folder: Path):
@@ -47,6 +48,7 @@ class BuildLock:
 
     def _try(self) -> bool:
         try:
+            assert self._fd is not None
             _lock(self._fd)
             return True
         except OSError:  # held by another build
@@ -99,7 +101,7 @@ class BuildLock:
             pass
         self._close()
 
-    def __enter__(self) -> "BuildLock":
+    def __enter__(self) -> BuildLock:
         self.acquire()
         return self
 

@@ -166,7 +166,7 @@ class Manifest:
         return self.project.output / MANIFEST_NAME
 
     @classmethod
-    def load(cls, project: Project) -> "Manifest":
+    def load(cls, project: Project) -> Manifest:
         """The manifest as last written; an absent or damaged one counts as empty (everything rebuilds)."""
         manifest = cls(project)
         try:

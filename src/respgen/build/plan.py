@@ -31,7 +31,7 @@ class Plan:
 def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, force: bool = False) -> Plan:
     """What to build: ``files`` (default every response in responses/) whose documents are not current."""
     everything = not files
-    paths = [_as_given(p) for p in project.response_files()] if everything else [Path(f) for f in files]
+    paths = [_as_given(p) for p in project.response_files()] if not files else [Path(f) for f in files]
     inputs = Inputs(project)
     result = Plan()
     claimed: dict[str, Path] = {}

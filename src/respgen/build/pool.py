@@ -152,7 +152,7 @@ def _prepare_worker() -> None:
         from respgen.pdf import engine
 
         engine.load()
-        import respgen.pdf.document  # noqa: F401
+        import respgen.pdf.document
         import respgen.word.document  # noqa: F401
     except Exception:  # reported, with its file, when a response is built
         pass

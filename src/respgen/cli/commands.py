@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from respgen import __version__
-from respgen.errors import RespgenError, shown_path
 from respgen.cli.progress import say
+from respgen.errors import RespgenError, shown_path
 from respgen.project import Project
 
 
@@ -153,9 +153,8 @@ def new(title: str, published, kind: str | None, day) -> None:
     section in place, explained, and the 56-day deadline noted at the top.
     It never overwrites an existing file.
     """
-    from respgen.workflow.new import new as scaffold
-
     from respgen.statute import deadline, long_date
+    from respgen.workflow.new import new as scaffold
 
     path = scaffold(_project(), title, published.date(), kind, today=day.date() if day else None)
     click.echo(f"wrote {shown_path(path)}")
@@ -241,7 +240,7 @@ def extract(pdf: Path, target: Path | None, force: bool) -> None:
 
     embedded = embedded_source(pdf)
     if target is not None and str(target) == "-":
-        click.get_binary_stream("stdout").write(embedded.data)
+        sys.stdout.buffer.write(embedded.data)
         return
     written = write_out(embedded, target, overwrite=force)
     click.echo(f"wrote {shown_path(written)}", err=False)

@@ -9,8 +9,9 @@ they are found and a summary ends the build.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -43,7 +44,7 @@ class Reporter:
         self.shown = shown
         self.quiet = quiet
 
-    def __enter__(self) -> "Reporter":
+    def __enter__(self) -> Reporter:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -77,8 +78,8 @@ class Reporter:
 class BarReporter(Reporter):
     """A rich progress bar naming the response being built; problems are printed above it."""
 
-    def __enter__(self) -> "BarReporter":
-        self.bar = None
+    def __enter__(self) -> BarReporter:
+        self.bar: Any = None  # a rich Progress, made in begin()
         return self
 
     def begin(self, total: int) -> None:

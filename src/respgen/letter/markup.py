@@ -7,8 +7,8 @@ such text comes out literally, exactly as the officer typed it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -38,7 +38,7 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ListItem:
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class List:
 
 @dataclass(frozen=True)
 class Quote:
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
 
 
 Block = Paragraph | List | Quote
@@ -61,7 +61,7 @@ Blocks = tuple[Block, ...]
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
     md.enable(["list", "blockquote", "emphasis", "link", "escape", "newline"])
-    md.validateLink = lambda url: is_web_address(url, mail=True)
+    md.validateLink = lambda url: is_web_address(url, mail=True)  # type: ignore[method-assign]
     return md
 
 

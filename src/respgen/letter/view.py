@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from respgen.letter import markup
 from respgen import statute
+from respgen.letter import markup
 from respgen.letter.markup import Blocks
 from respgen.reading.model import FINDINGS_SECTIONS, Item, Office, Recipient, Response
 

@@ -15,9 +15,9 @@ from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
 from respgen.accessibility import heading_order
+from respgen.errors import Problem
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
-from respgen.errors import Problem
 
 _NS = {**xmp.NS, "dc": "http://purl.org/dc/elements/1.1/", "pdfaid": "http://www.aiim.org/pdfa/ns/id/"}
 # Operators that put text or a picture on the page: each must be tagged or an artifact.
@@ -224,12 +224,12 @@ class _Checker:
         wrong: dict[int, int] = {}
         for element, _parent, _depth in pdftree.walk(self.pdf):
             for page_key, mcid in pdftree.marked_content(element):
-                page = pages.get(page_key)
+                page = pages.get(page_key) if page_key is not None else None
                 index = page.get("/StructParents") if page is not None else None
                 entries = parents.get(int(index)) if index is not None else None
                 ok = isinstance(entries, Array) and mcid < len(entries) and entries[mcid].objgen == element.objgen
                 if not ok:
-                    number = self.page_numbers.get(page_key, 0)
+                    number = self.page_numbers.get(page_key, 0) if page_key is not None else 0
                     wrong[number] = wrong.get(number, 0) + 1
         for number, count in sorted(wrong.items()):
             self.fail(
@@ -269,7 +269,7 @@ class _Checker:
     def check_elements(self) -> None:
         headings: list[tuple[int, int | None]] = []  # (level, page)
         empty: dict[str, list[int | None]] = {}
-        for element, parent, _depth in pdftree.walk(self.pdf):
+        for element, _parent, _depth in pdftree.walk(self.pdf):
             tag = str(element.S)
             page = self._page_of(element)
             if tag == "/Figure":

@@ -23,12 +23,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from respgen import __version__
-from respgen.pdf import lint as htmllint
-from respgen.letter import markup
-from respgen.pdf import post as pdfpost
-from respgen.letter import view
 from respgen.accessibility import is_web_address
 from respgen.errors import Problem, RespgenError
+from respgen.letter import markup, view
+from respgen.pdf import lint as htmllint
+from respgen.pdf import post as pdfpost
 from respgen.project import Project
 from respgen.reading.source import ResponseSource
 
@@ -245,10 +244,7 @@ def _make_fetcher(roots: tuple[Path, ...]):
             wanted = unquote(parts.path)
             virtual = urlsplit(TEMPLATES_URL).path
             try:
-                if wanted.startswith(virtual):
-                    path = (self.roots[0] / wanted[len(virtual):]).resolve()
-                else:
-                    path = Path(wanted).resolve()
+                path = (self.roots[0] / wanted[len(virtual):]).resolve() if wanted.startswith(virtual) else Path(wanted).resolve()
             except (OSError, RuntimeError):
                 raise Fatal(url, "the file cannot be found") from None
             if not any(path.is_relative_to(root) for root in self.roots):

@@ -34,7 +34,7 @@ def load() -> None:
         listing = ""
     names = {line.split()[0] for line in listing.splitlines()[1:] if line.startswith(("\t", " ")) and line.split()}
     if not names:
-        import weasyprint  # noqa: F401
+        import weasyprint
 
         return
 
@@ -45,7 +45,7 @@ def load() -> None:
 
     ctypes.util.find_library = quick
     try:
-        import weasyprint  # noqa: F401
+        import weasyprint
     except OSError:
         for module in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
             del sys.modules[module]

@@ -9,6 +9,7 @@ build stops with a message naming the template.
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import Any
 
 from respgen.accessibility import heading_order
 
@@ -19,7 +20,7 @@ class _Collector(HTMLParser):
         self.lang: str | None = None
         self.title: str | None = None
         self._in_title = False
-        self.images: list[dict[str, str | None]] = []
+        self.images: list[dict[str, Any]] = []
         self.headings: list[tuple[int, int]] = []  # (level, line)
         self.tables: list[dict] = []
         self._table_stack: list[dict] = []

@@ -30,10 +30,10 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from respgen.letter.view import Letter
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
 from respgen.reading.source import ResponseSource
-from respgen.letter.view import Letter
 
 SOURCE_MIME = "application/yaml"
 SOURCE_DESCRIPTION = "The response file this PDF was made from (YAML)"
@@ -139,7 +139,7 @@ def _absorb(pdf: pikepdf.Pdf, table, fragment) -> None:
         caption.P = table
         pdftree.set_kids(table, [caption, *pdftree.kids(table)])
     # The repeated header row is left out of the tree; its marked content becomes an artifact.
-    rename = dict(zip(_header_ids(extra_head), _header_ids(head)))
+    rename = dict(zip(_header_ids(extra_head), _header_ids(head), strict=False))  # a fragment may repeat fewer
     body, extra_body = _part(table, Name.TBody), _part(fragment, Name.TBody)
     if extra_body is None:
         return
@@ -186,7 +186,7 @@ def _is_continuation(row) -> bool:
 
 def _join_rows(pdf: pikepdf.Pdf, row, rest) -> None:
     """Append each cell of ``rest`` to the matching cell of ``row``."""
-    for cell, more in zip(pdftree.child_elements(row), pdftree.child_elements(rest)):
+    for cell, more in zip(pdftree.child_elements(row), pdftree.child_elements(rest), strict=False):
         _join_into(pdf, cell, more)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
@@ -46,7 +47,7 @@ def roots(pdf: pikepdf.Pdf) -> list:
     return [k for k in kids(tree) if is_element(k)]
 
 
-def walk(pdf: pikepdf.Pdf) -> Iterator[tuple[object, object | None, int]]:
+def walk(pdf: pikepdf.Pdf) -> Iterator[tuple[Any, Any, int]]:
     """Every structure element reachable from the root: (element, parent, depth), document order."""
     seen: set[tuple[int, int]] = set()
     stack = [(e, None, 0) for e in reversed(roots(pdf))]
@@ -104,7 +105,7 @@ def marks(page: pikepdf.Page, instructions=None) -> list[Mark]:
     for index, instruction in enumerate(instructions):
         # Attribute access and Operator comparison: unpacking every instruction is ten times slower.
         operator = instruction.operator
-        if operator == BDC or operator == BMC:
+        if operator in (BDC, BMC):
             operands = instruction.operands
             tag = str(operands[0]) if operands else ""
             mcid = None
@@ -117,10 +118,10 @@ def marks(page: pikepdf.Page, instructions=None) -> list[Mark]:
     return found
 
 
-def parent_tree(pdf: pikepdf.Pdf) -> dict[int, object]:
+def parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
     """The structure tree's ParentTree as a dict (flat ``/Nums`` or one level of ``/Kids``)."""
     tree = pdf.Root.get("/StructTreeRoot")
-    out: dict[int, object] = {}
+    out: dict[int, Any] = {}
     if tree is None or "/ParentTree" not in tree:
         return out
     nodes = [tree.ParentTree]

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from respgen.errors import Problem, RespgenError
+from respgen.errors import Problem, RespgenError, Severity
 
 # Beyond this many values a file is refused: a real response has a few hundred,
 # an alias bomb ("billion laughs") has billions. Counting stops the build long
@@ -107,7 +107,7 @@ class Locator:
             path = path[:-1]
         return self.positions.get((), (None, None))
 
-    def problem(self, path: Path_, message: str, hint: str | None = None, severity: str = "error") -> Problem:
+    def problem(self, path: Path_, message: str, hint: str | None = None, severity: Severity = "error") -> Problem:
         line, column = self.find(path)
         return Problem(message, file=self.file, line=line, column=column, hint=hint, severity=severity)
 
@@ -318,6 +318,7 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
@@ -383,9 +384,9 @@ class _Builder:
             number.yaml_text = node.value
             return number
         if isinstance(value, float):
-            number = YamlFloat(value)
-            number.yaml_text = node.value
-            return number
+            decimal = YamlFloat(value)
+            decimal.yaml_text = node.value
+            return decimal
         return value
 
 

@@ -87,8 +87,7 @@ def validate(model: type[M], data: Any, locator: Locator, what: str) -> M:
         errors = _without_echoes(exc.errors(), model)
         problems = [_problem(model, err, data, locator) for err in errors]
         # One message per place is enough; keep the file's order.
-        seen: set[str] = set()
-        unique = [p for p in problems if not (str(p) in seen or seen.add(str(p)))]
+        unique = list({str(p): p for p in reversed(problems)}.values())[::-1]
         unique.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise RespgenError(unique) from None
 
@@ -179,7 +178,7 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
         return locator.problem(loc, f"'{where}' {str(err.get('msg', '')).removeprefix('Value error, ')}, but it is {given!r}")
     if kind == "string_pattern_mismatch":
         pattern = str(err.get("ctx", {}).get("pattern", ""))
-        hint = "Write a colour as # and six letters or digits, for example #1D3C6E." if pattern.startswith("^#") else err.get("msg")
+        hint = "Write a colour as # and six letters or digits, for example #1D3C6E." if pattern.startswith("^#") else str(err.get("msg"))
         return locator.problem(loc, f"'{where}' is not in the expected form: {given!r}", hint)
     if kind == "too_short":
         return locator.problem(loc, f"'{where}' needs at least one entry")

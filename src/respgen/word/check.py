@@ -15,9 +15,9 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
+from respgen.accessibility import heading_order, poor_link_text
 from respgen.errors import Problem
 from respgen.word.parts import open_document, stories, style_names, text_of
-from respgen.accessibility import heading_order, poor_link_text
 
 _HINT_REBUILD = "Build the document again with 'respgen build'; if this comes back, check the template with 'respgen check-template'."
 _PICTURE_FILE = re.compile(r"\.(png|jpe?g|gif|bmp|emf|wmf|svg|tiff?)$", re.IGNORECASE)

@@ -24,10 +24,10 @@ from pathlib import Path
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from respgen.letter import view
-from respgen.word import wordml as wordxml
 from respgen.errors import RespgenError
+from respgen.letter import view
 from respgen.project import Project
+from respgen.word import wordml as wordxml
 from respgen.word.parts import stories
 
 LANGUAGE = "en-GB"
@@ -121,7 +121,7 @@ def _read_cached(path: str, mtime_ns: int, size: int) -> bytes:
 # --- the values the template's tags are filled with ---------------------------------
 
 
-def _context(letter: view.Letter, tpl, writer: "wordxml.Writer", office_file: Path) -> dict:
+def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path) -> dict:
     t = wordxml.literal
     return {
         "title": t(letter.title),

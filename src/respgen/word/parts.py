@@ -7,6 +7,7 @@ parts, found through the relationship types python-docx knows.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -32,9 +33,9 @@ def open_document(path: Path, what: str):
         ]
 
 
-def stories(document) -> list[tuple[str, object]]:
+def stories(document) -> list[tuple[str, Any]]:
     """(where, XML root) for the body and each page header and footer, as a message names them."""
-    found: list[tuple[str, object]] = [("the body", document.element)]
+    found: list[tuple[str, Any]] = [("the body", document.element)]
     for rel in document.part.rels.values():
         if rel.reltype == RT.HEADER:
             found.append(("a page header", rel.target_part.element))

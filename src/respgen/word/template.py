@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
-from respgen.errors import Problem, RespgenError
+from respgen.errors import Problem, RespgenError, Severity
 from respgen.word.document import REQUIRED_STYLES, VARIABLES, render_with, tag_sources
 from respgen.word.parts import open_document, stories, style_names, text_of
 
@@ -84,7 +84,7 @@ def check_template(path) -> list[Problem]:
     if document is None:
         return problems
 
-    def fail(message: str, hint: str | None = None, severity: str = "error") -> None:
+    def fail(message: str, hint: str | None = None, severity: Severity = "error") -> None:
         problems.append(Problem(message, file=path, hint=hint, severity=severity))
 
     # The styles respgen writes by name.
@@ -93,7 +93,7 @@ def check_template(path) -> list[Problem]:
     for name in REQUIRED_STYLES:
         if name not in present:
             fail(f"the template has no style named '{name}'", "Add the style in Word (Styles pane, New Style) with exactly this name; respgen puts text in it.")
-    used = set()
+    used: set[str] = set()
     for _, root in stories(document):
         for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
             used.update(e.get(qn("w:val")) for e in root.iter(qn(tag)))
@@ -198,7 +198,7 @@ def _unknown_names(document, path: Path) -> list[Problem]:
     env = Environment()
     problems: list[Problem] = []
     variables: dict[str, str] = {}
-    for where, xml in tag_sources(stories(document)):
+    for _where, xml in tag_sources(stories(document)):
         try:
             parsed = env.parse(xml)
         except TemplateSyntaxError:

@@ -13,13 +13,14 @@ number instead of carrying on from the list before.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from docx.oxml.ns import qn
 from markupsafe import Markup, escape
 
-from respgen.letter import markup
 from respgen.errors import RespgenError
+from respgen.letter import markup
 
 
 class Xml:
@@ -44,7 +45,7 @@ class Writer:
         self._document = document
         self._on_link = on_link
         self._style_ids: dict[str, str] = {}
-        self._numbering = None
+        self._numbering: Any = None  # the numbering part's XML, found when the first list needs it
         self._abstract: dict[str, str | None] = {}
 
     # --- public -------------------------------------------------------------

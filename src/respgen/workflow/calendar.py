@@ -43,7 +43,7 @@ def uid(office_name: str, response_file: Path) -> str:
     """The event's identity: the response file's name, plus a short hash that keeps two offices apart."""
     stem = Path(response_file).stem
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "response"
-    digest = hashlib.sha256(f"{office_name}\n{stem}".encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256(f"{office_name}\n{stem}".encode()).hexdigest()[:12]
     return f"{safe}-{digest}@respgen"
 
 
@@ -112,7 +112,7 @@ def fold(line: str) -> str:
 
 
 def render(events_: list[Event], *, calendar_name: str, now: dt.datetime) -> bytes:
-    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -153,7 +153,7 @@ def render(events_: list[Event], *, calendar_name: str, now: dt.datetime) -> byt
 def write(project: Project, *, now: dt.datetime | None = None) -> tuple[Path, int, list[Problem]]:
     """Write output/deadlines.ics; returns its path, the number of events and the unreadable responses."""
     found, problems = events(project)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     target = project.output / FILE_NAME
     write_atomic(target, render(found, calendar_name=f"Section 55 deadlines – {read_office(project.office_file).name}", now=now))
     return target, len(found), problems
