@@ -42,6 +42,24 @@ def manifest(root: Path) -> dict:
     return json.loads((root / "output" / "manifest.json").read_text())["outputs"]
 
 
+def start_build(root: Path, *args: str, **popen) -> subprocess.Popen:
+    """Start 'respgen build' in the background and return once it holds the folder's lock."""
+    build = subprocess.Popen(
+        [sys.executable, "-m", "respgen", "build", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+    lock = root / "output" / ".respgen.lock"
+    deadline = time.monotonic() + 60
+    while not (lock.exists() and lock.read_text().strip()) and build.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return build
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("built") / "office")
@@ -190,19 +208,7 @@ def test_ctrl_c_stops_at_once_and_leaves_whole_documents(office: Path):
     before = documents(office)
     for path in (office / "responses").glob("*.yaml"):
         path.write_text(path.read_text() + "\n# edited\n")
-    build = subprocess.Popen(
-        [sys.executable, "-m", "respgen", "build", "--jobs", "2"],
-        cwd=office,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    lock = office / "output" / ".respgen.lock"
-    deadline = time.monotonic() + 60
-    while not (lock.exists() and lock.read_text().strip()) and build.poll() is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    build = start_build(office, "--jobs", "2", start_new_session=True)
     time.sleep(0.5)
     os.killpg(build.pid, signal.SIGINT)  # as Ctrl-C at a terminal: the main process and its workers
     _out, err = build.communicate(timeout=15)
@@ -223,18 +229,7 @@ def test_ctrl_c_stops_at_once_and_leaves_whole_documents(office: Path):
 
 def test_a_second_build_waits_for_the_first(tmp_path: Path):
     root = copy_project(tmp_path / "office")
-    first = subprocess.Popen(
-        [sys.executable, "-m", "respgen", "build", "--jobs", "1"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lock = root / "output" / ".respgen.lock"
-    deadline = time.monotonic() + 60
-    while not (lock.exists() and lock.read_text().strip()) and first.poll() is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    first = start_build(root, "--jobs", "1")
     second = respgen(root, "build")
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err

@@ -156,7 +156,6 @@ LONG_ROW = "\n\n".join(
 def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Path, tmp_path: Path):
     import yaml
 
-    from respgen.pdf import document as pdf
 
     data = yaml.safe_load((project_dir / "responses" / f"{SEED}.yaml").read_text(encoding="utf-8"))
     data["recommendations"] = {
@@ -174,12 +173,7 @@ def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Pat
             for n in range(1, 5)
         ],
     }
-    response = project_dir / "responses" / "long.yaml"
-    response.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    project = Project(project_dir)
-    source = read_response(response)
-    out = tmp_path / "long.pdf"
-    out.write_bytes(pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project))
+    out = pdf_of(project_dir, "long", data, tmp_path)
     assert check_pdf(out) == []
     with pikepdf.open(out) as doc:
         tables = [e for e, _p, _d in pdftree.walk(doc) if e.S == Name.Table]
@@ -204,21 +198,30 @@ def test_a_row_longer_than_a_page_is_still_one_row_of_one_table(project_dir: Pat
                 assert parents[int(page.obj.StructParents)][mcid].objgen == element.objgen
 
 
-def test_a_list_over_a_page_break_is_one_list_with_one_item_per_point(project_dir: Path, tmp_path: Path):
+def pdf_of(project_dir: Path, name: str, data: dict, folder: Path) -> Path:
+    """The PDF of a response ``data`` written as responses/<name>.yaml, drawn in this process."""
     import yaml
 
     from respgen.pdf import document as pdf
+
+    response = project_dir / "responses" / f"{name}.yaml"
+    response.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    project = Project(project_dir)
+    source = read_response(response)
+    out = folder / f"{name}.pdf"
+    out.write_bytes(pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project))
+    return out
+
+
+def test_a_list_over_a_page_break_is_one_list_with_one_item_per_point(project_dir: Path, tmp_path: Path):
+    import yaml
+
 
     data = yaml.safe_load((project_dir / "responses" / f"{SEED}.yaml").read_text(encoding="utf-8"))
     points = [f"Finding {n}: a finding long enough to fill a line or two of the letter." for n in range(1, 25)]
     points[9] = "Finding 10 runs on and on. " + "It goes on to describe the finding at length, sentence by sentence. " * 40
     data["key_findings"]["points"] = points
-    response = project_dir / "responses" / "list.yaml"
-    response.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    project = Project(project_dir)
-    source = read_response(response)
-    out = tmp_path / "list.pdf"
-    out.write_bytes(pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project))
+    out = pdf_of(project_dir, "list", data, tmp_path)
     assert check_pdf(out) == []
     with pikepdf.open(out) as doc:
         document = pdftree.roots(doc)[0]

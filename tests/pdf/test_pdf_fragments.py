@@ -129,28 +129,29 @@ def test_a_row_split_by_the_page_break_is_joined_cell_by_cell():
     assert pdftree.parent_tree(pdf)[1][2].objgen == response.objgen
 
 
-def test_two_lists_on_the_same_page_stay_two_lists():
+def _two_lists(second_page: int, second_mcid: int):
+    """A document of two one-item lists, the second on ``second_page``."""
+
     def lists(pdf, doc):
         first = _element(pdf, "/L", doc, page=0)
         pdftree.set_kids(first, [_element(pdf, "/LI", first, [_cell(pdf, "/LBody", first, 0, 0)], page=0)])
-        second = _element(pdf, "/L", doc, page=0)
-        pdftree.set_kids(second, [_element(pdf, "/LI", second, [_cell(pdf, "/LBody", second, 1, 0)], page=0)])
+        second = _element(pdf, "/L", doc, page=second_page)
+        pdftree.set_kids(
+            second, [_element(pdf, "/LI", second, [_cell(pdf, "/LBody", second, second_mcid, second_page)], page=second_page)]
+        )
         return [first, second]
 
-    pdf = _doc_with(lists)
+    return _doc_with(lists)
+
+
+def test_two_lists_on_the_same_page_stay_two_lists():
+    pdf = _two_lists(second_page=0, second_mcid=1)
     pdfpost.merge_fragments(pdf)
     assert _tags(pdftree.roots(pdf)[0]) == ["L", "L"]
 
 
 def test_a_list_continued_on_the_next_page_becomes_one_list():
-    def lists(pdf, doc):
-        first = _element(pdf, "/L", doc, page=0)
-        pdftree.set_kids(first, [_element(pdf, "/LI", first, [_cell(pdf, "/LBody", first, 0, 0)], page=0)])
-        second = _element(pdf, "/L", doc, page=1)
-        pdftree.set_kids(second, [_element(pdf, "/LI", second, [_cell(pdf, "/LBody", second, 0, 1)], page=1)])
-        return [first, second]
-
-    pdf = _doc_with(lists)
+    pdf = _two_lists(second_page=1, second_mcid=0)
     pdfpost.merge_fragments(pdf)
     (merged,) = pdftree.child_elements(pdftree.roots(pdf)[0])
     # The second item had no label: it is the rest of the first item, so the list has one item.

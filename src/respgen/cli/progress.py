@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from respgen.build.batch import Silent
 from respgen.errors import Problem
 
 if TYPE_CHECKING:
@@ -37,24 +38,12 @@ def say(problem: Problem) -> None:
     click.secho(str(problem), fg="red" if problem.is_error else "yellow", err=True)
 
 
-class Reporter:
+class Reporter(Silent):
     """Plain lines: one per document written, problems on stderr."""
 
     def __init__(self, shown: Callable[[Path], str], quiet: bool = False):
         self.shown = shown
         self.quiet = quiet
-
-    def __enter__(self) -> Reporter:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-    def begin(self, total: int) -> None:
-        pass
-
-    def running(self, sources: list[Path]) -> None:
-        pass
 
     def note(self, message: str) -> None:
         if not self.quiet:

@@ -30,13 +30,16 @@ _RESAVE = "Open it in Word and use File > Save As > 'Word Document (*.docx)', th
 
 def build_problems(path: Path) -> list[Problem]:
     """What stops ``path`` filling in at all: a file that does not open, or a broken tag."""
+    document, problems = _opened(path)
+    return problems if document is None else _broken_tags(path, document)
+
+
+def _opened(path: Path):
+    """(python-docx Document or None, problems) for the template at ``path``."""
     problems = file_problems(path)
     if problems:
-        return problems
-    document, problems = open_document(path, "template")
-    if document is None:
-        return problems
-    return _broken_tags(path, document)
+        return None, problems
+    return open_document(path, "template")
 
 
 def file_problems(path: Path) -> list[Problem]:
@@ -77,10 +80,7 @@ _SPACED = re.compile(r"\{\s+[{%#]|[}%#]\s+\}")
 def check_template(path) -> list[Problem]:
     """Every problem in the Word template at ``path`` that would break or spoil a build."""
     path = Path(path)
-    problems = file_problems(path)
-    if problems:
-        return problems
-    document, problems = open_document(path, "template")
+    document, problems = _opened(path)
     if document is None:
         return problems
 
