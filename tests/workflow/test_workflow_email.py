@@ -194,7 +194,7 @@ def test_a_mistake_in_the_email_template_is_named_with_its_line(office, tmp_path
     (root / "templates" / "email.txt").write_text("Dear all,\n{{ title }\n", encoding="utf-8")
     result = run(root, "email", FINAL)
     assert result.exit_code == 1
-    assert "templates/email.txt:2: error: the email template cannot be read" in result.output
+    assert "templates/email.txt:2: error: a tag in the email template is broken" in result.output
     assert "Traceback" not in result.output
 
 

@@ -117,28 +117,13 @@ def _not_a_picture(path: Path) -> tuple[str, str] | None:
 
 
 def _html_template_problems(project: Project) -> list[Problem]:
-    import jinja2
+    from respgen import sandbox
 
     problems = []
     restore = "Put the file back from the respgen folder's history, or ask whoever looks after respgen."
     for path in (project.html_template, project.stylesheet):
         if not path.is_file():
             problems.append(Problem(f"templates/{path.name}, which the PDF is drawn from, is missing", file=path, hint=restore))
-    html = project.html_template
-    if html.is_file():
-        try:
-            jinja2.Environment().parse(html.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            problems.append(Problem("the PDF template is not UTF-8 text", file=html, hint="Save it again as UTF-8."))
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(
-                Problem(
-                    f"a tag in the PDF template is broken: {exc.message}",
-                    file=html,
-                    line=exc.lineno,
-                    hint="Check that every '{{' has its '}}' and every '{%' its '%}'. " + restore,
-                )
-            )
-        except OSError as exc:
-            problems.append(Problem(f"the PDF template cannot be read: {exc.strerror}", file=html))
+    if project.html_template.is_file():
+        problems += sandbox.file_problems(project.html_template, "the PDF template")
     return problems

@@ -20,9 +20,10 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
-from respgen import __version__
+from respgen import __version__, sandbox
 from respgen.accessibility import is_web_address
 from respgen.errors import Problem, RespgenError
 from respgen.letter import markup, view
@@ -76,7 +77,15 @@ def render_html(letter: view.Letter, project: Project) -> str:
         ) from None
     except jinja2.UndefinedError as exc:
         raise RespgenError(
-            f"the PDF template uses something the letter does not have: {exc.message}", file=where
+            f"the PDF template uses something the letter does not have: {exc.message}", file=where,
+            line=sandbox.template_line(exc, TEMPLATE),
+        ) from None
+    except SecurityError as exc:
+        raise RespgenError(
+            f"a tag in the PDF template tries to reach something respgen does not give it ({exc}); nothing was built",
+            file=where,
+            line=sandbox.template_line(exc, TEMPLATE),
+            hint="Remove that tag, or put back the office's own template: a template from elsewhere may have been made to do harm.",
         ) from None
 
 
@@ -86,7 +95,7 @@ def render_html(letter: view.Letter, project: Project) -> str:
 def _environment(templates: Path) -> jinja2.Environment:
     env = _environments.get(templates)
     if env is None:
-        env = jinja2.Environment(
+        env = sandbox.environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=True,
             undefined=jinja2.StrictUndefined,

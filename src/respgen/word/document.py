@@ -24,6 +24,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from respgen import sandbox
 from respgen.errors import RespgenError
 from respgen.letter import view
 from respgen.project import Project
@@ -58,9 +59,11 @@ def render(letter: view.Letter, project: Project) -> bytes:
     return render_with(project.word_template, letter, office_file=project.office_file)
 
 
-def render_with(template: Path, letter: view.Letter, *, jinja_env=None, office_file: Path | None = None) -> bytes:
-    """Fill ``template`` with ``letter``; ``jinja_env`` lets a check use a stricter environment."""
+def render_with(template: Path, letter: view.Letter, *, strict: bool = False, office_file: Path | None = None) -> bytes:
+    """Fill ``template`` with ``letter``, in the sandbox; ``strict`` makes a name respgen does not supply an error."""
     from docxtpl import DocxTemplate
+    from jinja2 import StrictUndefined
+    from jinja2.exceptions import SecurityError
 
     tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
     try:
@@ -73,10 +76,18 @@ def render_with(template: Path, letter: view.Letter, *, jinja_env=None, office_f
         ) from None
     writer = wordxml.Writer(tpl.docx, on_link=tpl.build_url_id)
     context = _context(letter, tpl, writer, office_file or template)
+    jinja_env = sandbox.environment(undefined=StrictUndefined) if strict else sandbox.environment()
     try:
         tpl.render(context, jinja_env=jinja_env, autoescape=True)
     except RespgenError:
         raise
+    except SecurityError as exc:
+        raise RespgenError(
+            f"a tag in the Word template tries to reach something respgen does not give it ({exc}); nothing was built",
+            file=template,
+            hint="Run 'respgen check-template' to find the tag, and put back the office's own template:"
+            " a template from elsewhere may have been made to do harm.",
+        ) from None
     except Exception as exc:  # a template edited in Word can break in many ways; say which file
         raise RespgenError(
             f"the Word template could not be filled in: {getattr(exc, 'message', None) or exc}",

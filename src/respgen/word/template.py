@@ -15,7 +15,9 @@ import zipfile
 from pathlib import Path
 
 from docx.oxml.ns import qn
+from jinja2 import TemplateSyntaxError
 
+from respgen import sandbox
 from respgen.errors import Problem, RespgenError, Severity
 from respgen.word.document import REQUIRED_STYLES, VARIABLES, render_with, tag_sources
 from respgen.word.parts import open_document, stories, style_names, text_of
@@ -29,9 +31,11 @@ _RESAVE = "Open it in Word and use File > Save As > 'Word Document (*.docx)', th
 
 
 def build_problems(path: Path) -> list[Problem]:
-    """What stops ``path`` filling in at all: a file that does not open, or a broken tag."""
+    """What stops ``path`` filling in: a file that does not open, a broken tag, or a tag that reaches too far."""
     document, problems = _opened(path)
-    return problems if document is None else _broken_tags(path, document)
+    if document is None:
+        return problems
+    return _broken_tags(path, document) or _unsafe_tags(path, document) + _unknown_names(document, path)
 
 
 def _opened(path: Path):
@@ -120,6 +124,7 @@ def check_template(path) -> list[Problem]:
     if broken:
         return problems
 
+    problems.extend(_unsafe_tags(path, document))
     problems.extend(_unknown_names(document, path))
     if not any(p.is_error for p in problems):
         problems.extend(_trial_render(path))
@@ -157,8 +162,6 @@ def _broken_tags(path: Path, document) -> list[Problem]:
     everything up to the next tag (a missing letterhead, say). So every
     paragraph's tags must be whole, as well as each part as a whole parse.
     """
-    from jinja2 import Environment, TemplateSyntaxError
-
     problems: list[Problem] = []
     for where, root in stories(document):
         for p in root.iter(qn("w:p")):
@@ -175,7 +178,7 @@ def _broken_tags(path: Path, document) -> list[Problem]:
                 )
     if problems:
         return problems
-    env = Environment()
+    env = sandbox.environment()
     for where, xml in tag_sources(stories(document)):
         try:
             env.parse(xml)
@@ -192,10 +195,39 @@ def _broken_tags(path: Path, document) -> list[Problem]:
     return problems
 
 
-def _unknown_names(document, path: Path) -> list[Problem]:
-    from jinja2 import Environment, TemplateSyntaxError, meta
+def _unsafe_tags(path: Path, document) -> list[Problem]:
+    """Tags that reach past the values respgen gives the template: never built, whoever wrote them."""
+    problems = []
+    sources = tag_sources(stories(document)) + [
+        (f"the document property '{prop}'", getattr(document.core_properties, prop) or "") for prop in _PROPERTIES
+    ]
+    for where, xml in sources:
+        try:
+            found = sandbox.unsafe_tags(xml)
+        except TemplateSyntaxError:
+            continue  # reported as a broken tag
+        lines = xml.splitlines()
+        for line, what in found:
+            around = re.sub(r"<[^>]+>", "", lines[line - 1]) if 0 < line <= len(lines) else ""
+            problems.append(
+                Problem(
+                    f"a tag in {where} reaches {what}, which respgen never gives a template,"
+                    f" in the paragraph: \"{_short(around)}\"",
+                    file=path,
+                    hint="Nothing is built with such a tag. Remove it in Word, or put back the office's own template:"
+                    " a template from elsewhere may have been made to do harm.",
+                )
+            )
+    return problems
 
-    env = Environment()
+
+_PROPERTIES = ("title", "subject", "author", "comments", "keywords", "category")
+
+
+def _unknown_names(document, path: Path) -> list[Problem]:
+    from jinja2 import meta
+
+    env = sandbox.environment()
     problems: list[Problem] = []
     variables: dict[str, str] = {}
     for _where, xml in tag_sources(stories(document)):
@@ -209,7 +241,7 @@ def _unknown_names(document, path: Path) -> list[Problem]:
                     variables.setdefault(name, re.sub(r"<[^>]+>", "", line))
                     break
             variables.setdefault(name, "")
-    for prop in ("title", "subject", "author", "comments", "keywords", "category"):
+    for prop in _PROPERTIES:
         value = getattr(document.core_properties, prop) or ""
         try:
             env.parse(value)
@@ -237,11 +269,9 @@ def _unknown_names(document, path: Path) -> list[Problem]:
 
 def _trial_render(path: Path) -> list[Problem]:
     """Fill the template with a sample response, so misspelt fields (section.hedding) show up too."""
-    from jinja2 import Environment, StrictUndefined
-
 
     try:
-        render_with(path, _sample_letter(), jinja_env=Environment(undefined=StrictUndefined))
+        render_with(path, _sample_letter(), strict=True)
     except RespgenError as exc:
         return [
             Problem(p.message, file=path, hint="Check the spelling of the names inside the tags, e.g. {{ section.heading }}.")

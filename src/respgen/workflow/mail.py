@@ -15,8 +15,9 @@ from email.utils import formataddr
 from pathlib import Path
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
-from respgen import statute
+from respgen import sandbox, statute
 from respgen.errors import Problem, RespgenError
 from respgen.files import write_atomic
 from respgen.project import Project
@@ -134,7 +135,11 @@ def _addresses(project: Project, office: Office) -> list[Address]:
 def _render(project: Project, kind: str, context: dict) -> str:
     path = project.email_template(kind)
     name = path.name
-    environment = jinja2.Environment(
+    if path.is_file():
+        problems = sandbox.file_problems(path, "the email template")
+        if problems:
+            raise RespgenError(problems)
+    environment = sandbox.environment(
         loader=jinja2.FileSystemLoader(str(project.templates)),
         autoescape=(kind == "html"),
         undefined=jinja2.StrictUndefined,
@@ -155,6 +160,12 @@ def _render(project: Project, kind: str, context: dict) -> str:
     except jinja2.UndefinedError as exc:
         raise RespgenError(
             Problem(f"the email template uses something respgen does not provide: {exc.message}",
-                    file=project.relative(path),
+                    file=project.relative(path), line=sandbox.template_line(exc, name),
                     hint="Use only: " + ", ".join(sorted(context)) + ".")
+        ) from None
+    except SecurityError as exc:
+        raise RespgenError(
+            Problem(f"a tag in the email template tries to reach something respgen does not give it ({exc})",
+                    file=project.relative(path), line=sandbox.template_line(exc, name),
+                    hint="Remove that tag, or put back the office's own template.")
         ) from None
