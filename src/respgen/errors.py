@@ -7,6 +7,7 @@ exits non-zero, never with a Python traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -32,7 +33,7 @@ class Problem:
     def where(self) -> str:
         if self.file is None:
             return ""
-        place = shown_path(self.file)
+        place = visible(shown_path(self.file))
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:
@@ -41,9 +42,11 @@ class Problem:
 
     def __str__(self) -> str:
         head = self.where()
-        text = f"{head}: {self.severity}: {self.message}" if head else f"{self.severity}: {self.message}"
+        # Values from the officer's files reach the terminal only with their control characters shown.
+        message = visible(self.message)
+        text = f"{head}: {self.severity}: {message}" if head else f"{self.severity}: {message}"
         if self.hint:
-            text += f"\n    {self.hint}"
+            text += f"\n    {visible(self.hint)}"
         return text
 
 
@@ -60,6 +63,20 @@ class RespgenError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+# What a terminal would obey rather than show: C0 and C1 controls (ESC starts colour, title,
+# clipboard and clear-screen sequences), and the marks that reorder or hide text.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control, reordering or invisible character shown as an escape (\\x1b, \\u202e).
+
+    Anything read from a file (a value, a key, a file name, a font's name) passes
+    through here before it reaches the terminal. Tabs and line breaks are kept.
+    """
+    return _INVISIBLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", str(text))
 
 
 def shown_path(file: Path | str) -> str:

@@ -155,15 +155,20 @@ def test_email_refuses_a_recipient_without_an_address(office, tmp_path):
 
     shutil.copytree(office, root)
     office_file = root / "templates" / "office.yaml"
-    office_file.write_text(
-        office_file.read_text(encoding="utf-8").replace(read_office(Project(office).office_file).recipients[0].email, "not-an-address"),
-        encoding="utf-8",
-    )
-    rebuilt = run(root, "build", FINAL)  # the office file changed, so the documents are rebuilt first
+    address = read_office(Project(office).office_file).recipients[0].email
+    text = office_file.read_text(encoding="utf-8")
+    # A malformed address is refused where it is written, before anything is built or sent.
+    office_file.write_text(text.replace(address, "not-an-address"), encoding="utf-8")
+    refused = run(root, "build", FINAL)
+    assert refused.exit_code == 1
+    assert "templates/office.yaml:" in refused.output and "must be an email address" in refused.output
+    # No address at all: the documents build, and the email says whom it cannot reach.
+    office_file.write_text("\n".join(line for line in text.splitlines() if address not in line) + "\n", encoding="utf-8")
+    rebuilt = run(root, "build", FINAL)
     assert rebuilt.exit_code == 0, rebuilt.output
     result = run(root, "email", FINAL)
     assert result.exit_code == 1
-    assert read_office(Project(root).office_file).recipients[0].name in result.output and "'not-an-address'" in result.output
+    assert read_office(Project(root).office_file).recipients[0].name in result.output and "no email address" in result.output
     assert "templates/office.yaml" in result.output
 
 

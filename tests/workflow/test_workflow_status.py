@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from conftest import run_cli as run
+from respgen.cli.status_table import print_table
 from respgen.project import Project
 from respgen.workflow import new as scaffold
 from respgen.workflow import status
@@ -114,12 +115,12 @@ def test_colour_marks_an_overdue_draft_red_on_a_terminal(project_dir):
     project = add_drafts(project_dir)
     report = status.collect(project, dt.date(2026, 12, 28))
     out = io.StringIO()
-    status.print_table(report, dt.date(2026, 12, 28), file=out, colour=True)
+    print_table(report, dt.date(2026, 12, 28), file=out, colour=True)
     text = out.getvalue()
     overdue = next(line for line in text.splitlines() if "overdue by 1 day" in line)
     assert "\x1b[1;31moverdue by 1 day" in overdue  # bold red
     plain = io.StringIO()
-    status.print_table(report, dt.date(2026, 12, 28), file=plain, colour=False)
+    print_table(report, dt.date(2026, 12, 28), file=plain, colour=False)
     assert "\x1b[" not in plain.getvalue()
 
 

@@ -26,7 +26,7 @@ from respgen.files import write_atomic
 from respgen.project import Project
 
 MANIFEST_NAME = "manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: a response enters its inputs hash as the SHA-256 of the bytes built
 KINDS = ("docx", "pdf")
 
 # Files in templates/ that only one kind of document reads. Every other file
@@ -132,13 +132,14 @@ class Inputs:
 
     def all_kinds(self, response_file: Path) -> dict[str, str]:
         """The inputs hash of each kind of document of ``response_file`` (which must exist)."""
-        data = Path(response_file).read_bytes()
-        result = {}
-        for kind in KINDS:
-            digest = hashlib.sha256(self._base(kind))
-            digest.update(data)
-            result[kind] = digest.hexdigest()
-        return result
+        response = sha256_file(Path(response_file))
+        return {kind: self.for_response(kind, response) for kind in KINDS}
+
+    def for_response(self, kind: str, response_sha256: str) -> str:
+        """The inputs hash of a ``kind`` of document built from response bytes with this SHA-256."""
+        digest = hashlib.sha256(self._base(kind))
+        digest.update(f"response {response_sha256}\n".encode())
+        return digest.hexdigest()
 
 
 @dataclass

@@ -26,6 +26,7 @@ class Plan:
     current: list[Path] = field(default_factory=list)  # responses whose documents are up to date
     refused: list[Problem] = field(default_factory=list)  # responses that cannot even be planned
     orphans: list[Path] = field(default_factory=list)  # documents in output/ whose response is gone
+    inputs: Inputs | None = None  # what the hashes were computed with, to record what was really built
 
 
 def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, force: bool = False) -> Plan:
@@ -33,7 +34,7 @@ def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, 
     everything = not files
     paths = [_as_given(p) for p in project.response_files()] if not files else [Path(f) for f in files]
     inputs = Inputs(project)
-    result = Plan()
+    result = Plan(inputs=inputs)
     claimed: dict[str, Path] = {}
     for path in paths:
         if not path.is_file():

@@ -81,7 +81,11 @@ def run(
         else:
             summary.built += 1
             for kind, (document, digest) in result.written.items():
-                manifest.record(document, job.source, kind, job.kinds[kind], digest)
+                # The hash of what was read and built, which is not what was planned if the file was edited meanwhile.
+                inputs = job.kinds[kind]
+                if result.source_sha256 and the_plan.inputs is not None:
+                    inputs = the_plan.inputs.for_response(kind, result.source_sha256)
+                manifest.record(document, job.source, kind, inputs, digest)
             # A long build keeps its record as it goes, so an interrupted one redoes little.
             if time.monotonic() - last_save > 5:
                 manifest.save()

@@ -9,7 +9,7 @@ import click
 
 from respgen import __version__
 from respgen.cli.progress import say
-from respgen.errors import RespgenError, shown_path
+from respgen.errors import RespgenError, shown_path, visible
 from respgen.project import Project
 
 
@@ -113,7 +113,7 @@ def check(files: tuple[Path, ...]) -> None:
             for problem in problems:
                 say(problem)
         else:
-            click.echo(f"{shown_path(path)}: passes every check")
+            click.echo(visible(f"{shown_path(path)}: passes every check"))
     if failures:
         sys.exit(1)
 
@@ -127,7 +127,7 @@ def check_template(path: Path | None) -> None:
     split or broken (with the paragraph they are in), names respgen does not
     supply, and missing styles. The exit status is non-zero if any.
     """
-    from respgen.word.template import check_template as check
+    from respgen.workflow.check import check_word_template as check
 
     path = path or _project().word_template
     problems = check(path)
@@ -135,7 +135,7 @@ def check_template(path: Path | None) -> None:
         say(problem)
     if any(p.is_error for p in problems):
         sys.exit(1)
-    click.echo(f"{shown_path(path)}: the template is ready to use")
+    click.echo(visible(f"{shown_path(path)}: the template is ready to use"))
 
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -157,9 +157,9 @@ def new(title: str, published, kind: str | None, day) -> None:
     from respgen.workflow.new import new as scaffold
 
     path = scaffold(_project(), title, published.date(), kind, today=day.date() if day else None)
-    click.echo(f"wrote {shown_path(path)}")
+    click.echo(visible(f"wrote {shown_path(path)}"))
     click.echo(f"The comments must be published by {long_date(deadline(published.date()))} (56 days from publication).")
-    click.echo("Fill in the passages marked '[To write', then run: respgen build " + shown_path(path))
+    click.echo(visible("Fill in the passages marked '[To write', then run: respgen build " + shown_path(path)))
 
 
 @main.command(short_help="List every response by deadline, with the days left.")
@@ -184,7 +184,9 @@ def status(as_json: bool, day) -> None:
     if as_json:
         click.echo(report_status.as_json(report, today))
     else:
-        report_status.print_table(report, today)
+        from respgen.cli.status_table import print_table
+
+        print_table(report, today)
     sys.exit(report.exit_code)
 
 
@@ -201,7 +203,7 @@ def calendar() -> None:
     path, count, problems = write(_project())
     for problem in problems:
         say(problem)
-    click.echo(f"wrote {shown_path(path)} ({count} deadline{'' if count == 1 else 's'})")
+    click.echo(visible(f"wrote {shown_path(path)} ({count} deadline{'' if count == 1 else 's'})"))
     if problems:
         sys.exit(1)
 
@@ -219,7 +221,7 @@ def email(file: Path, draft: bool) -> None:
     from respgen.workflow.mail import write
 
     path = write(_project(), file, draft=draft)
-    click.echo(f"wrote {shown_path(path)}")
+    click.echo(visible(f"wrote {shown_path(path)}"))
 
 
 @main.command()
@@ -243,7 +245,7 @@ def extract(pdf: Path, target: Path | None, force: bool) -> None:
         sys.stdout.buffer.write(embedded.data)
         return
     written = write_out(embedded, target, overwrite=force)
-    click.echo(f"wrote {shown_path(written)}", err=False)
+    click.echo(visible(f"wrote {shown_path(written)}"))
 
 
 def _project() -> Project:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from respgen.build.batch import Silent
-from respgen.errors import Problem
+from respgen.errors import Problem, visible
 
 if TYPE_CHECKING:
     from respgen.build.one import Built
@@ -47,7 +47,7 @@ class Reporter(Silent):
 
     def note(self, message: str) -> None:
         if not self.quiet:
-            click.echo(message)
+            click.echo(visible(message))
 
     def problem(self, problem: Problem) -> None:
         say(problem)
@@ -57,7 +57,7 @@ class Reporter(Silent):
             self.problem(problem)
         if not self.quiet:
             for output in built.documents:
-                click.echo(f"wrote {self.shown(output)}")
+                click.echo(visible(f"wrote {self.shown(output)}"))
 
     def finish(self, summary: Summary) -> None:
         if not self.quiet:
@@ -95,16 +95,18 @@ class BarReporter(Reporter):
             self.bar.__exit__(*exc)
 
     def running(self, sources: list[Path]) -> None:
+        from rich.markup import escape as rich_escape
+
         if self.bar is None:
             return
-        names = ", ".join(Path(s).name for s in sources[:2]) + (" …" if len(sources) > 2 else "")
-        self.bar.update(self.task, description=names)
+        names = ", ".join(visible(Path(s).name) for s in sources[:2]) + (" …" if len(sources) > 2 else "")
+        self.bar.update(self.task, description=rich_escape(names))
 
     def note(self, message: str) -> None:
         if self.bar is None:
             return super().note(message)
         if not self.quiet:
-            self.console.print(message, markup=False, highlight=False)
+            self.console.print(visible(message), markup=False, highlight=False)
 
     def problem(self, problem: Problem) -> None:
         if self.bar is None:

@@ -14,8 +14,8 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
-from respgen.accessibility import heading_order
-from respgen.errors import Problem
+from respgen.accessibility import heading_order, is_web_address
+from respgen.errors import Problem, visible
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
 
@@ -63,6 +63,7 @@ class _Checker:
         self.check_fonts()
         self.check_outline()
         self.check_attachments()
+        self.check_actions()
         if tagged:
             self.check_marked_content()
             self.check_parent_tree()
@@ -195,6 +196,41 @@ class _Checker:
                 self.fail(f"the embedded file {label!r} has no MIME type (PDF/A-3)")
             elif "/ModDate" not in stream.get("/Params", Dictionary()):
                 self.fail(f"the embedded file {label!r} has no modification date (PDF/A-3)")
+
+    def check_actions(self) -> None:
+        """Nothing may run when the PDF is opened or clicked: no JavaScript, no actions, only links to web pages.
+
+        A published letter has no reason to run anything; a PDF from elsewhere that does may do harm.
+        """
+        root = self.pdf.Root
+        harm = "Opening or clicking it could run something: ask for the document again from whoever sent it."
+        for key, what in (("/OpenAction", "an action that runs when it is opened"), ("/AA", "actions that run on events")):
+            if key in root:
+                self.fail(f"the PDF has {what} (/{key[1:]})", hint=harm)
+        names = root.get("/Names")
+        if isinstance(names, Dictionary) and "/JavaScript" in names:
+            self.fail("the PDF carries JavaScript", hint=harm)
+        if isinstance(root.get("/AcroForm"), Dictionary):
+            self.fail("the PDF has a form (/AcroForm), which a letter does not", hint=harm)
+        for number, page in enumerate(self.pdf.pages, start=1):
+            if "/AA" in page.obj:
+                self.fail("the page has actions that run when it is shown (/AA)", page=number, hint=harm)
+            for annotation in page.obj.get("/Annots", Array()):
+                if not isinstance(annotation, Dictionary):
+                    continue
+                subtype = str(annotation.get("/Subtype", "/none"))[1:]
+                if subtype != "Link":
+                    self.fail(f"the page has a {subtype} annotation, where a letter has only links", page=number, hint=harm)
+                    continue
+                action = annotation.get("/A")
+                if action is None:
+                    continue  # a link within the document (/Dest)
+                kind = str(action.get("/S", "/none"))[1:] if isinstance(action, Dictionary) else "unknown"
+                if kind != "URI":
+                    self.fail(f"a link runs a {kind} action instead of opening a web page", page=number, hint=harm)
+                elif not is_web_address(str(action.get("/URI", "")), mail=True):
+                    address = visible(str(action.get("/URI", "")))[:80]
+                    self.fail(f"a link goes to '{address}', which is not a web page", page=number, hint=harm)
 
     # --- tags ---
 

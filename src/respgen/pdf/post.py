@@ -47,7 +47,7 @@ def finish(pdf_bytes: bytes, letter: Letter, source: ResponseSource) -> bytes:
         add_header_scope(pdf)
         add_id_tree(pdf)
         xmp.declare_pdfua(pdf)
-        embed_source(pdf, Path(source.path).name, Path(source.path).read_bytes(), letter.date)
+        embed_source(pdf, Path(source.path).name, source.data, letter.date)
         out = io.BytesIO()
         pdf.save(
             out,

@@ -114,22 +114,38 @@ class Locator:
 
 def read_text(path: Path) -> str:
     """The file's text as UTF-8 (a byte-order mark is accepted and dropped)."""
+    return decode(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, read once; a folder, a pipe or a device is refused (reading one could hang)."""
+    import stat as kinds
+
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if kinds.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not kinds.S_ISREG(info.st_mode):
+            raise RespgenError(f"{path} is not an ordinary file (a pipe or a device)", hint="Name a .yaml file.")
+        size = info.st_size
         if size > MAX_BYTES:
             raise RespgenError(
                 f"the file is {size / 1024 / 1024:.0f} MB, too big to be a response (the limit is {MAX_BYTES // 1024 // 1024} MB)",
                 file=path,
                 hint="Check that this is the right file.",
             )
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise RespgenError(f"there is no file {path}", hint="Check the name and the folder.") from None
     except IsADirectoryError:
         raise RespgenError(f"{path} is a folder, not a file", hint="Name a .yaml file.") from None
     except OSError as exc:
         raise RespgenError(f"cannot read {path}: {exc.strerror}", hint="Check that you may read the file.") from None
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """``raw`` as UTF-8 text, with a message naming the place where it is not."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(raw) > 1 and b"\x00" in raw[:2]):

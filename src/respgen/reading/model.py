@@ -8,7 +8,9 @@ Rich-text fields are plain strings here; ``markup`` turns them into blocks.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -22,16 +24,43 @@ def _number_as_text(value):
     return value
 
 
+# Line breaks of every kind (a header, a calendar line or a link would end at one), spaces, controls.
+_BREAKS = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
+_MAILBOX = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
 def _web_address(value):
-    # Addresses are written into the documents as links, never fetched; only web pages make sense there.
-    if isinstance(value, str) and not is_web_address(value):
+    # Addresses are written into the documents, the calendar and the email as links, never fetched:
+    # only a web page, written on one line without spaces, makes sense there.
+    if not isinstance(value, str):
+        return value
+    if not is_web_address(value):
         raise ValueError("must be a web address starting with https://")
+    if _BREAKS.search(value.strip()) or any(c in value for c in '<>"\\') or not urlsplit(value.strip()).netloc:
+        raise ValueError("must be one web address, with no spaces, line breaks or quotation marks in it")
+    return value.strip()
+
+
+def _mailbox(value):
+    # An address goes into email headers: plain ASCII name@domain, nothing a header could be split at.
+    if isinstance(value, str) and not _MAILBOX.fullmatch(value.strip()):
+        raise ValueError("must be an email address like name@example.gov.uk (plain letters, no spaces)")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _one_line(value):
+    # Names go into email headers and calendar entries, where a line break would start a new field.
+    if isinstance(value, str) and _LINE_BREAKS.search(value):
+        raise ValueError("must be on one line")
     return value
 
 
 Text = Annotated[str, Field(min_length=1)]
 RichText = str  # a small Markdown subset, see markup.py
 WebAddress = Annotated[str, AfterValidator(_web_address)]
+Mailbox = Annotated[str, AfterValidator(_mailbox)]
+OneLine = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
 Ref = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1)]
 Progress = Literal["not started", "in progress", "complete", "no action"]
 
@@ -109,16 +138,16 @@ class Response(Model):
 
 
 class Person(Model):
-    name: Text
-    title: Text
+    name: OneLine
+    title: OneLine
     abbreviation: str | None = None  # e.g. PCC, shown after the title where the letter introduces it
 
 
 class Recipient(Model):
-    name: Text
-    role: Text
+    name: OneLine
+    role: OneLine
     address: list[str] = []
-    email: str | None = None
+    email: Mailbox | None = None
 
 
 class Image(Model):
@@ -132,13 +161,13 @@ class Colours(Model):
 
 
 class Office(Model):
-    name: Text
+    name: OneLine
     force: Text
     commissioner: Person
     chief_constable: Person
     address: list[str]
     telephone: str | None = None
-    email: str | None = None
+    email: Mailbox | None = None
     website: WebAddress | None = None
     logo: Image | None = None
     signature: Image | None = None

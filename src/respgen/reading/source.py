@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from respgen.errors import Problem, RespgenError
-from respgen.reading.loader import Locator, describe_char, dotted, load_yaml, read_text
+from respgen.reading.loader import Locator, decode, describe_char, dotted, load_yaml, read_bytes
 from respgen.reading.model import Office, Response
 
 M = TypeVar("M", bound=BaseModel)
@@ -24,9 +25,14 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class ResponseSource:
-    """A response file as read: its path, exact text, and the validated model."""
+    """A response file as read, once: its path, exact bytes and text, and the validated model.
+
+    The PDF embeds ``data`` and the manifest records its hash, so both say what
+    was validated even if the file is edited while a build runs.
+    """
 
     path: Path
+    data: bytes
     text: str
     response: Response
     locator: Locator
@@ -37,13 +43,18 @@ class ResponseSource:
     def name(self) -> str:
         return self.path.stem
 
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
 
 def read_response(path: Path) -> ResponseSource:
     path = Path(path)
-    text = read_text(path)
+    raw = read_bytes(path)
+    text = decode(raw, path)
     data, locator = load_yaml(path, text)
     response = validate(Response, data, locator, what="response")
-    return ResponseSource(path, text, response, locator, list(locator.warnings))
+    return ResponseSource(path, raw, text, response, locator, list(locator.warnings))
 
 
 def read_all(paths: list[Path]) -> tuple[list[ResponseSource], list[Problem]]:

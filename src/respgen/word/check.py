@@ -13,16 +13,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from respgen.accessibility import heading_order, poor_link_text
-from respgen.errors import Problem
+from respgen.accessibility import heading_order, is_web_address, poor_link_text
+from respgen.errors import Problem, visible
 from respgen.word.parts import open_document, stories, style_names, text_of
 
 _HINT_REBUILD = "Build the document again with 'respgen build'; if this comes back, check the template with 'respgen check-template'."
 _PICTURE_FILE = re.compile(r"\.(png|jpe?g|gif|bmp|emf|wmf|svg|tiff?)$", re.IGNORECASE)
 _ESCAPED = re.compile(r"&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
 _HEADING = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
+_HARM = "Opening it or clicking could reach outside the document: ask for it again from whoever sent it."
 
 
 def _on(element) -> bool:
@@ -93,6 +95,18 @@ def check_docx(path) -> list[Problem]:
                 fail(f"a link in {where} has no text", "Give every link text that says where it goes.")
             elif reason := poor_link_text(text, target):
                 fail(reason, "Use link text that says where it goes, such as the report's title.")
+
+    # Nothing outside the document: links go to web pages, and no part is fetched from elsewhere.
+    for rel in (r for part in document.part.package.iter_parts() for r in part.rels.values()):
+        if not rel.is_external:
+            continue
+        target = rel.target_ref
+        if rel.reltype == RT.HYPERLINK:
+            if not is_web_address(target, mail=True):
+                fail(f"a link goes to '{visible(target)[:80]}', which is not a web page", _HARM)
+        else:
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            fail(f"the document fetches its {kind} from outside itself ('{visible(target)[:80]}')", _HARM)
 
     # Title, subject and language are what search, screen readers and the archive read.
     props = document.core_properties

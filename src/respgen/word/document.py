@@ -249,20 +249,29 @@ def _finish(document, letter: view.Letter) -> None:
 
     moment = dt.datetime.combine(letter.date, dt.time(9, 0))
     props = document.core_properties
-    props.title = letter.title
-    props.subject = letter.subject
-    props.author = letter.author
-    props.keywords = letter.keywords
+    props.title = _property(letter.title)
+    props.subject = _property(letter.subject)
+    props.author = _property(letter.author)
+    props.keywords = _property(letter.keywords)
     props.language = letter.language
     props.category = "Response to an HMICFRS inspection"
     props.comments = "DRAFT" if letter.draft else ""
-    props.last_modified_by = letter.author
+    props.last_modified_by = _property(letter.author)
     props.revision = 1
     props.created = moment
     props.modified = moment
     props.last_printed = moment
     props.identifier = ""
     props.content_status = "Draft" if letter.draft else "Final"
+
+
+# python-docx refuses a core property longer than this (Word's own limit for the fields it shows).
+PROPERTY_LIMIT = 255
+
+
+def _property(text: str) -> str:
+    """``text`` cut to fit a core property: a report's title can be longer; the document keeps it whole."""
+    return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1] + "…"
 
 
 def set_default_language(styles, language: str) -> None:

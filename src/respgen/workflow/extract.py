@@ -6,6 +6,7 @@ relationship /Source), so whoever holds the archived PDF holds its data.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pikepdf
 from pikepdf import Dictionary, Name
 
 from respgen.errors import RespgenError
+from respgen.guard import bounded
+from respgen.reading.loader import MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -21,9 +24,17 @@ class Embedded:
     data: bytes
 
 
+# A response file is at most this large (see reading.loader.MAX_BYTES); an embedded file larger is not respgen's.
+MAX_SOURCE_BYTES = MAX_BYTES
+
+
 def embedded_source(pdf_path: Path) -> Embedded:
-    """The response file embedded in ``pdf_path``."""
+    """The response file embedded in ``pdf_path``, named after the PDF (never as the PDF names it)."""
     pdf_path = Path(pdf_path)
+    return bounded(pdf_path, "PDF", _read_embedded, pdf_path)
+
+
+def _read_embedded(pdf_path: Path) -> Embedded:
     try:
         pdf = pikepdf.open(pdf_path)
     except (pikepdf.PdfError, OSError) as exc:
@@ -39,15 +50,39 @@ def embedded_source(pdf_path: Path) -> Embedded:
                 file=pdf_path,
                 hint="Only PDFs made by respgen carry their response file.",
             )
+        if len(candidates) > 1:
+            raise RespgenError(
+                f"this PDF carries {len(candidates)} source files, and a respgen PDF carries one",
+                file=pdf_path,
+                hint="It was not made by respgen, or was changed since: ask for the original.",
+            )
         spec = candidates[0]
-        raw_name = str(spec.get("/UF", spec.get("/F", "response.yaml")))
         stream = spec.get("/EF", Dictionary()).get("/UF") or spec.get("/EF", Dictionary()).get("/F")
-        if stream is None:
+        if not isinstance(stream, pikepdf.Stream):
             raise RespgenError("the response file in this PDF is damaged (no data)", file=pdf_path)
+        declared = stream.get("/Params", Dictionary()).get("/Size")
+        if isinstance(declared, int) and declared > MAX_SOURCE_BYTES:
+            raise _too_big(pdf_path)
         data = stream.read_bytes()
-    # The name comes from the PDF: keep only the last part, so it can never point elsewhere.
-    name = Path(raw_name.replace("\\", "/")).name or "response.yaml"
-    return Embedded(name, data)
+        if len(data) > MAX_SOURCE_BYTES:
+            raise _too_big(pdf_path)
+    # The PDF's own name for the file is never used: whoever made the PDF chose it.
+    return Embedded(f"{_safe_stem(pdf_path.stem)}.yaml", data)
+
+
+def _too_big(pdf_path: Path) -> RespgenError:
+    return RespgenError(
+        f"the file inside this PDF is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB, which no response file is",
+        file=pdf_path,
+        hint="It was not made by respgen, or may have been made to do harm.",
+    )
+
+
+def _safe_stem(stem: str) -> str:
+    """The PDF's own file name without invisible, reordering or control characters, and not hidden."""
+    kept = "".join(c for c in stem if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
+    kept = kept.strip().lstrip(".-") or "response"
+    return kept
 
 
 def write_out(embedded: Embedded, target: Path | None, *, overwrite: bool = False) -> Path:

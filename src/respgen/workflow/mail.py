@@ -11,7 +11,6 @@ from __future__ import annotations
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr
 from pathlib import Path
 
 import jinja2
@@ -86,7 +85,8 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
     message = EmailMessage(policy=policy.SMTP)
     message["X-Unsent"] = "1"
     if office.email:
-        message["From"] = formataddr((office.name, office.email))
+        # The header registry quotes and encodes the name: a comma or a Welsh letter in it is safe.
+        message["From"] = Address(display_name=office.name, addr_spec=office.email)
     message["To"] = addresses
     message["Subject"] = subject(source)
     message.set_content(_render(project, "plain", context), subtype="plain", cte="quoted-printable")
@@ -111,14 +111,9 @@ def _addresses(project: Project, office: Office) -> list[Address]:
     found, problems = [], []
     for recipient in office.recipients:
         email = (recipient.email or "").strip()
-        username, at, domain = email.rpartition("@")
-        try:
-            if not (at and username and "." in domain):
-                raise ValueError
-            found.append(Address(display_name=recipient.name, username=username, domain=domain))
+        if email:  # the office file's model has already insisted on a plain name@domain
+            found.append(Address(display_name=recipient.name, addr_spec=email))
             continue
-        except (ValueError, TypeError, IndexError):
-            pass
         what = f"the email address {email!r}" if email else "no email address"
         problems.append(
             Problem(
