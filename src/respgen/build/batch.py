@@ -16,7 +16,7 @@ from typing import Protocol
 
 from respgen.build.manifest import Manifest
 from respgen.build.one import Built
-from respgen.build.plan import plan
+from respgen.build.plan import own_document, plan
 from respgen.build.pool import Summary, run
 from respgen.errors import Problem, RespgenError, shown_path
 from respgen.project import Project
@@ -91,7 +91,7 @@ def build_all(
         todo = plan(project, manifest, list(files or ()), force=force)
         summary = Summary(up_to_date=len(todo.current), failed=len(todo.refused))
         with (reporter_for or (lambda count: Silent()))(len(todo.jobs)) as report:
-            for problem in todo.refused:
+            for problem in todo.refused + todo.notices:
                 report.problem(problem)
             if prune and todo.orphans:
                 for document in remove_orphans(project, manifest, todo.orphans):
@@ -158,6 +158,10 @@ def remove_orphans(project: Project, manifest: Manifest, documents: list[Path]) 
     """Remove ``documents`` (outputs whose response is gone) and forget them."""
     removed = []
     for document in documents:
+        inside = document.parent.resolve() == project.output.resolve() and own_document(project, document.name)
+        if not inside or document.is_symlink() or (document.exists() and not document.is_file()):
+            manifest.forget(document.name)  # never removes anything but a document respgen wrote in output/
+            continue
         try:
             document.unlink(missing_ok=True)
         except OSError as exc:

@@ -41,6 +41,22 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+# The descriptors of the locks this process holds. A worker forked during a build shares them, and
+# an flock lasts while any process has the descriptor open: a worker that outlived a killed build
+# would hold the folder for good. Each worker closes them at once (see ``let_go_in_child``).
+_HELD: set[int] = set()
+
+
+def let_go_in_child() -> None:
+    """In a forked worker: close the inherited lock descriptors, so that the lock dies with the build."""
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
 class BuildLock:
     def __init__(self, folder: Path):
         self.path = Path(folder) / LOCK_NAME
@@ -65,7 +81,14 @@ class BuildLock:
     def acquire(self, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+            if self.path.is_symlink():
+                raise RespgenError(
+                    f"{self.path} is a link to another file; respgen never writes through a link",
+                    hint=f"Delete {self.path} (it is only a lock file), then run 'respgen build' again.",
+                )
+            # O_NOFOLLOW: a link put there after the look above is refused too, never truncated through.
+            flags = os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+            self._fd = os.open(self.path, flags, 0o644)
         except OSError as exc:
             raise RespgenError(
                 f"cannot use the folder {self.path.parent}: {exc.strerror}",
@@ -85,9 +108,11 @@ class BuildLock:
         os.ftruncate(self._fd, 0)
         os.lseek(self._fd, 0, os.SEEK_SET)
         os.write(self._fd, f"{os.getpid()}\n".encode())
+        _HELD.add(self._fd)
 
     def _close(self) -> None:
         if self._fd is not None:
+            _HELD.discard(self._fd)
             os.close(self._fd)
             self._fd = None
 

@@ -234,6 +234,22 @@ class Manifest:
         return True
 
 
+def not_as_recorded(manifest: Manifest, output: Path) -> bool:
+    """Whether ``output`` exists but is not the document the manifest says respgen wrote there.
+
+    That is what a build stopped between writing a response's two documents
+    leaves (one new, one old), or a document changed by hand.
+    """
+    entry = manifest.entries.get(output.name)
+    try:
+        stat = output.stat()
+    except OSError:
+        return False
+    if entry is None or (stat.st_mtime_ns == entry.mtime_ns and stat.st_size == entry.size):
+        return False
+    return stat.st_size != entry.size or sha256_file(output) != entry.sha256
+
+
 def stale_kinds(project: Project, manifest: Manifest, inputs: Inputs, response_file: Path) -> dict[str, str]:
     """The kinds of document of ``response_file`` that need building, with their inputs hashes."""
     outputs = project.outputs_for(response_file)

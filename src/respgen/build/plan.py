@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from respgen.build.manifest import Inputs, Manifest, stale_kinds
-from respgen.errors import Problem
+from respgen.build.manifest import Inputs, Manifest, not_as_recorded, stale_kinds
+from respgen.errors import Problem, shown_path
 from respgen.project import Project
 
 
@@ -25,6 +25,7 @@ class Plan:
     jobs: list[Job] = field(default_factory=list)
     current: list[Path] = field(default_factory=list)  # responses whose documents are up to date
     refused: list[Problem] = field(default_factory=list)  # responses that cannot even be planned
+    notices: list[Problem] = field(default_factory=list)  # warnings about what is being built, and why
     orphans: list[Path] = field(default_factory=list)  # documents in output/ whose response is gone
     inputs: Inputs | None = None  # what the hashes were computed with, to record what was really built
 
@@ -61,6 +62,20 @@ def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, 
             result.refused.append(Problem(f"cannot read the file: {exc.strerror}", file=path))
             continue
         if kinds:
+            outputs = project.outputs_for(path)
+            changed = [outputs[kind] for kind in kinds if not_as_recorded(manifest, outputs[kind])]
+            if changed:
+                # Build the pair again together, so that the two documents are of one build.
+                kinds = inputs.all_kinds(path)
+                result.notices.append(
+                    Problem(
+                        f"{' and '.join(shown_path(d) for d in changed)} {'is' if len(changed) == 1 else 'are'} not"
+                        " what respgen last wrote (a build was stopped while writing, or the file was changed by hand);"
+                        " building both documents again",
+                        file=path,
+                        severity="warning",
+                    )
+                )
             result.jobs.append(Job(path, kinds))
         else:
             result.current.append(path)
@@ -77,11 +92,25 @@ def _as_given(path: Path) -> Path:
         return path
 
 
+def own_document(project: Project, name: str) -> Path | None:
+    """``output/<name>`` when ``name`` is a document respgen could have written there, else None.
+
+    The manifest is a file in output/ that anyone can edit: a name in it with a
+    folder, '..', or another ending is never acted on.
+    """
+    if not name or name in (".", "..") or "/" in name or "\\" in name or Path(name).suffix not in (".pdf", ".docx"):
+        return None
+    return project.output / name
+
+
 def orphans(project: Project, manifest: Manifest) -> list[Path]:
     """Documents in output/ that no longer have a response file."""
     stems = {p.stem for p in project.response_files()}
     found = set()
     for name, entry in list(manifest.entries.items()):
+        if own_document(project, name) is None:  # not a name respgen writes: never touched, only forgotten
+            manifest.forget(name)
+            continue
         source = Path(entry.source)
         if not source.is_absolute():
             source = project.root / source

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -149,6 +150,10 @@ def _peak_kb() -> int:
 
 
 def _prepare_worker() -> None:
+    from respgen.build.lock import let_go_in_child
+
+    let_go_in_child()
+    _die_with_parent()
     # Ctrl-C is the main process's to handle: it stops the pool and keeps what is finished.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Import the renderers once per worker, not once per response.
@@ -159,6 +164,24 @@ def _prepare_worker() -> None:
         import respgen.pdf.document
         import respgen.word.document  # noqa: F401
     except Exception:  # reported, with its file, when a response is built
+        pass
+
+
+def _die_with_parent() -> None:
+    """On Linux, a worker is ended when the build that started it dies, even by SIGKILL.
+
+    Otherwise it would go on writing documents that no manifest will record.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the build died before this line: nobody will collect the work
+            os._exit(1)
+    except (OSError, AttributeError):
         pass
 
 

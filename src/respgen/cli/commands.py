@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 
 from respgen import __version__
 from respgen.cli.progress import say
-from respgen.errors import RespgenError, shown_path, visible
+from respgen.errors import Problem, RespgenError, shown_path, visible
 from respgen.project import Project
 
 
@@ -26,6 +27,23 @@ class _Respgen(click.Group):
         except KeyboardInterrupt:
             click.echo("stopped.", err=True)
             ctx.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as exc:  # the disk is full, a file vanished, a folder may not be written
+            where = f" ({visible(shown_path(exc.filename))})" if exc.filename else ""
+            say(Problem(f"{exc.strerror or exc}{where}", hint="Nothing that was already there was lost. Fix that, then try again."))
+            ctx.exit(1)
+        except Exception as exc:  # a fault in respgen itself: a message, never a traceback
+            if os.environ.get("RESPGEN_DEBUG"):
+                raise
+            say(
+                Problem(
+                    f"respgen failed ({type(exc).__name__}: {exc})",
+                    hint="This is a fault in respgen: please report it with the files you used"
+                    " (set RESPGEN_DEBUG=1 to see the details).",
+                )
+            )
+            ctx.exit(1)
 
 
 @click.group(cls=_Respgen, context_settings={"help_option_names": ["-h", "--help"]})

@@ -14,13 +14,33 @@ from docx.oxml.ns import qn
 
 from respgen.errors import Problem
 
+# A Word letter unpacks to a few megabytes; a file that says it unpacks to more was made to exhaust memory.
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_PARTS = 2_000
+
 
 def open_document(path: Path, what: str):
     """(python-docx Document or None, problems): ``what`` names the file in the messages."""
+    import zipfile
+
     from docx import Document
 
     if not path.is_file():
         return None, [Problem("there is no such file", file=path, hint=f"Check the name of the {what}.")]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+        if len(entries) > MAX_PARTS or sum(e.file_size for e in entries) > MAX_UNPACKED:
+            return None, [
+                Problem(
+                    f"this {what} unpacks to more than {MAX_UNPACKED // 1024 // 1024} MB or {MAX_PARTS:,} parts,"
+                    " which no real document does",
+                    file=path,
+                    hint="It may have been made to do harm. Ask for it again from whoever sent it.",
+                )
+            ]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        pass  # python-docx says what is wrong with it, below
     try:
         return Document(str(path)), []
     except Exception as exc:  # python-docx raises many kinds for a damaged file

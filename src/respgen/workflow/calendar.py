@@ -131,7 +131,8 @@ def render(events_: list[Event], *, calendar_name: str, now: dt.datetime) -> byt
             f"SUMMARY:{escape(event.summary)}",
             f"DESCRIPTION:{escape(event.description)}",
         ]
-        if event.url:
+        if event.url and not re.search(r"[\x00-\x20\x7f-\x9f\u2028\u2029]", event.url):
+            # The model already refuses breaks in an address; a URI value has no escaping, so never trust that alone.
             lines.append(f"URL;VALUE=URI:{event.url}")
         lines += [
             "CATEGORIES:Section 55",
