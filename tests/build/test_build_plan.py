@@ -186,7 +186,7 @@ def test_missing_and_clashing_files_are_refused_by_name(project: Project):
     assert [job.source.name for job in the_plan.jobs] == ["third.yaml"]
     messages = {str(p.file): p.message for p in the_plan.refused}
     assert "would both be built into output/third.pdf" in messages[str(clash)]
-    assert messages["gone.yaml"] == "there is no such response file"
+    assert messages["gone.yaml"] == "there is no such response file: it does not exist"
 
 
 def test_deleted_responses_are_reported_and_pruned_only_on_request(project: Project):

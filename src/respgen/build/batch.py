@@ -126,6 +126,8 @@ def build_all(
                 summary.failed += outcome.failed
                 summary.peak_kb = outcome.peak_kb
                 summary.results = outcome.results
+            if manifest.changed:  # entries forgotten while planning
+                manifest.save()
             summary.seconds = time.monotonic() - started
             report.finish(summary)
     finally:

@@ -39,8 +39,9 @@ def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, 
     claimed: dict[str, Path] = {}
     for path in paths:
         if not path.is_file():
+            what = "is not an ordinary file (a folder, a pipe or a device)" if path.exists() else "does not exist"
             result.refused.append(
-                Problem("there is no such response file", file=path, hint="Check the name and the folder (responses/).")
+                Problem(f"there is no such response file: it {what}", file=path, hint="Check the name and the folder (responses/).")
             )
             continue
         stem = path.stem

@@ -50,6 +50,8 @@ class _Checker:
         self.path = path
         self.problems: list[Problem] = []
         self.page_numbers = {pdftree.page_key(p.obj): n for n, p in enumerate(pdf.pages, start=1)}
+        self._pages: dict[tuple[int, int], int | None] | None = None
+        self._holding: set[tuple[int, int]] | None = None
 
     def fail(self, message: str, page: int | None = None, hint: str | None = None) -> None:
         where = f"page {page}: " if page else ""
@@ -316,7 +318,7 @@ class _Checker:
                 self._check_table(element, page)
             elif tag in _HEADINGS:
                 headings.append((_HEADINGS[tag], page))
-            if tag not in _MAY_BE_EMPTY and not pdftree.holds_content(element):
+            if tag not in _MAY_BE_EMPTY and not self._holds(element):
                 empty.setdefault(tag[1:], []).append(page)
         for index, message in heading_order([level for level, _ in headings], lambda level: f"H{level}"):
             self.fail(message, page=headings[index][1])
@@ -324,22 +326,39 @@ class _Checker:
             self.fail(f"{len(pages)} empty {tag} structure element(s) hold no content", page=pages[0])
 
     def _check_table(self, table, page: int | None) -> None:
-        headers = [e for e in _descendants(table) if e.S == Name.TH]
+        headers = [e for e in pdftree.descendants(table) if e.S == Name.TH]
         if not headers:
             self.fail("a Table has no header cells (TH)", page=page)
         missing = [h for h in headers if not _scope(h)]
         if missing:
             self.fail(f"{len(missing)} table header cell(s) have no /Scope", page=page)
 
+    def _holds(self, element) -> bool:
+        """``pdftree.holds_content``, worked out once for the whole tree, children before parents."""
+        if self._holding is None:
+            self._holding = set()
+            for current, _parent, _depth in reversed(list(pdftree.walk(self.pdf))):
+                for kid in pdftree.kids(current):
+                    direct = isinstance(kid, int) or (isinstance(kid, Dictionary) and kid.get("/Type") in (Name.MCR, Name.OBJR))
+                    if direct or (pdftree.is_element(kid) and kid.objgen in self._holding):
+                        self._holding.add(current.objgen)
+                        break
+        return element.objgen in self._holding
+
     def _page_of(self, element) -> int | None:
-        page = element.get("/Pg")
-        if page is not None:
-            return self.page_numbers.get(pdftree.page_key(page))
-        for child in pdftree.child_elements(element):
-            found = self._page_of(child)
-            if found:
-                return found
-        return None
+        """The page an element is on: its own /Pg, or that of its first element below that has one."""
+        if self._pages is None:
+            # Worked out once for the whole tree, children before parents: linear in its size.
+            self._pages = {}
+            for current, _parent, _depth in reversed(list(pdftree.walk(self.pdf))):
+                page = current.get("/Pg")
+                found = self.page_numbers.get(pdftree.page_key(page)) if page is not None else None
+                for child in pdftree.child_elements(current) if found is None else ():
+                    found = self._pages.get(child.objgen)
+                    if found:
+                        break
+                self._pages[current.objgen] = found
+        return self._pages.get(element.objgen)
 
 
 _CID_CHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s+(\d+)")
@@ -369,12 +388,6 @@ def _blocks(data: bytes, begin: bytes, end: bytes):
             return
         yield data[start + len(begin):stop]
         at = stop + len(end)
-
-
-def _descendants(element):
-    for child in pdftree.child_elements(element):
-        yield child
-        yield from _descendants(child)
 
 
 def _scope(cell) -> bool:

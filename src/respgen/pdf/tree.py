@@ -125,8 +125,13 @@ def parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
     if tree is None or "/ParentTree" not in tree:
         return out
     nodes = [tree.ParentTree]
+    seen: set[tuple[int, int]] = set()
     while nodes:
         node = nodes.pop()
+        if not isinstance(node, Dictionary) or node.objgen in seen:  # a tree that is its own kid ends here
+            continue
+        if node.objgen != (0, 0):
+            seen.add(node.objgen)
         nums = node.get("/Nums")
         if nums is not None:
             for i in range(0, len(nums) - 1, 2):
@@ -137,13 +142,40 @@ def parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
 
 
 def holds_content(element) -> bool:
-    """Whether ``element`` holds anything a reader meets: marked content or an annotation, itself or below."""
-    for kid in kids(element):
-        if isinstance(kid, int):
-            return True
-        if isinstance(kid, Dictionary):
-            if kid.get("/Type") in (Name.MCR, Name.OBJR):
+    """Whether ``element`` holds anything a reader meets: marked content or an annotation, itself or below.
+
+    Each element is looked at once, so a tree that shares or repeats elements costs no more than its size.
+    """
+    stack = [element]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        current = stack.pop()
+        key = current.objgen
+        if key != (0, 0):
+            if key in seen:
+                continue
+            seen.add(key)
+        for kid in kids(current):
+            if isinstance(kid, int):
                 return True
-            if is_element(kid) and holds_content(kid):
-                return True
+            if isinstance(kid, Dictionary):
+                if kid.get("/Type") in (Name.MCR, Name.OBJR):
+                    return True
+                if is_element(kid):
+                    stack.append(kid)
     return False
+
+
+def descendants(element) -> Iterator[Any]:
+    """Every element below ``element``, each once, in document order."""
+    seen: set[tuple[int, int]] = set()
+    stack = list(reversed(child_elements(element)))
+    while stack:
+        current = stack.pop()
+        key = current.objgen
+        if key != (0, 0):
+            if key in seen:
+                continue
+            seen.add(key)
+        yield current
+        stack.extend(reversed(child_elements(current)))
