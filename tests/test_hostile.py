@@ -451,3 +451,35 @@ def test_a_full_disk_is_a_message_not_a_traceback(office, monkeypatch):
     assert result.exit_code == 1 and "No space left on device" in result.output
     no_traceback(result.output)
     assert isinstance(io.StringIO(result.output).read(), str)
+
+
+# --- links out of the office folder ----------------------------------------------------------
+
+
+def test_a_response_file_that_links_outside_the_office_is_not_read(office, tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("inspection: the contents of a file elsewhere\n")
+    (office / "responses" / "linked.yaml").symlink_to(secret)
+    result = run_cli(office, "build")
+    assert result.exit_code == 1 and "a link to a file outside the office folder" in result.output
+    assert "the contents of a file elsewhere" not in result.output
+
+
+@pytest.mark.parametrize("name", ["office.yaml", "response.docx", "response.html"])
+def test_a_template_that_links_outside_templates_is_not_read(office, tmp_path, name):
+    elsewhere = tmp_path / name
+    shutil.move(office / "templates" / name, elsewhere)
+    (office / "templates" / name).symlink_to(elsewhere)
+    result = run_cli(office, "build", "--force")
+    assert result.exit_code == 1 and f"templates/{name} is a link to a file outside templates/" in result.output
+    no_traceback(result.output)
+
+
+def test_an_output_folder_that_links_elsewhere_is_never_written(office, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(office / "output")
+    (office / "output").symlink_to(elsewhere)
+    result = run_cli(office, "build")
+    assert result.exit_code == 1 and "output/ is a link to a folder outside the office folder" in result.output
+    assert list(elsewhere.iterdir()) == []

@@ -31,7 +31,22 @@ class Project:
                 f"there is no templates/ folder in {root}",
                 hint="Run respgen from the office's respgen folder (the one holding responses/ and templates/).",
             )
-        return cls(root)
+        project = cls(root)
+        for folder in (project.templates, project.responses, project.output):
+            if not project.inside(folder):
+                raise RespgenError(
+                    f"{folder.name}/ is a link to a folder outside the office folder; respgen reads and writes only inside it",
+                    file=folder,
+                    hint=f"Make {folder.name}/ an ordinary folder inside {root}.",
+                )
+        return project
+
+    def inside(self, path: Path) -> bool:
+        """Whether ``path``, once links are followed, is within the office folder."""
+        try:
+            return Path(path).resolve().is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError):
+            return False
 
     @property
     def templates(self) -> Path:

@@ -44,6 +44,15 @@ def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, 
                 Problem(f"there is no such response file: it {what}", file=path, hint="Check the name and the folder (responses/).")
             )
             continue
+        if everything and not project.inside(path):
+            result.refused.append(
+                Problem(
+                    "this response file is a link to a file outside the office folder; respgen reads only inside it",
+                    file=path,
+                    hint="Copy the file into responses/ instead of linking to it.",
+                )
+            )
+            continue
         stem = path.stem
         if stem in claimed and claimed[stem].resolve() != path.resolve():
             result.refused.append(

@@ -30,12 +30,31 @@ def check_office(project: Project) -> Office:
     """The office, read and checked with its templates and pictures; raises ``RespgenError`` with every problem."""
     from respgen.word.template import build_problems
 
+    linked = _linked_outside(project)
+    if linked:
+        raise RespgenError(linked)
     office, problems = _office(project)
     problems += build_problems(project.word_template)
     problems += _html_template_problems(project)
     if problems or office is None:
         raise RespgenError(problems)
     return office
+
+
+def _linked_outside(project: Project) -> list[Problem]:
+    """The house-style files that are links to files outside templates/: never read."""
+    files = [project.office_file, project.word_template, project.html_template, project.stylesheet]
+    files += [project.email_template(kind) for kind in ("plain", "html")]
+    root = project.templates.resolve()
+    return [
+        Problem(
+            f"templates/{path.name} is a link to a file outside templates/; respgen reads only the files kept there",
+            file=path,
+            hint="Copy the file into templates/ instead of linking to it.",
+        )
+        for path in files
+        if path.is_symlink() and not path.resolve().is_relative_to(root)
+    ]
 
 
 # --- the office file and the pictures it names -------------------------------------------
