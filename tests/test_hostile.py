@@ -483,3 +483,56 @@ def test_an_output_folder_that_links_elsewhere_is_never_written(office, tmp_path
     result = run_cli(office, "build")
     assert result.exit_code == 1 and "output/ is a link to a folder outside the office folder" in result.output
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_damaged_build_record_is_said_and_everything_built_again(office):
+    (office / "output" / "manifest.json").write_text('{"format": 2, "outputs": {"x.pdf": [[[[')
+    result = run_cli(office, "build")
+    assert result.exit_code == 0, result.output
+    assert "the build record could not be read, so every document is built again" in result.output
+    assert result.output.count("wrote ") == 4
+    json.loads((office / "output" / "manifest.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["-starts with a dash.yaml", "name with spaces.yaml", "ymateb-Gwasanaeth-Heddlu-ŵ.yaml"])
+def test_response_files_with_awkward_names_build(office, name):
+    shutil.copy(office / "responses" / FINAL.name, office / "responses" / name)
+    result = run_cli(office, "build")
+    assert result.exit_code == 0, result.output
+    stem = Path(name).stem
+    assert (office / "output" / f"{stem}.pdf").is_file() and (office / "output" / f"{stem}.docx").is_file()
+
+
+@pytest.mark.parametrize("field, bad", [("name", "Ffion Jones\u2028Bcc: x@evil.example"), ("role", "Home Secretary\nBcc: x@evil.example"), ("name", "Ffion\x85Jones")])
+def test_a_recipient_name_a_header_could_be_split_at_is_refused(office, field, bad):
+    from respgen.project import Project
+    from respgen.reading.source import read_office
+
+    recipient = read_office(Project(office).office_file).recipients[0]
+    value = getattr(recipient, field)
+    written = json.dumps(value) if value.startswith("[") else value  # as the office file writes it
+    _office_text(office, f"{field}: {written}", f"{field}: {json.dumps(bad)}")
+    result = run_cli(office, "build")
+    assert result.exit_code == 1 and ("must be on one line" in result.output or "invisible character" in result.output)
+    assert "templates/office.yaml:45" in result.output
+    no_traceback(result.output)
+
+
+@pytest.mark.parametrize("title", ["Stalking\r\nBcc: x@evil.example", "Stalking\u2028Bcc: x@evil.example", "Stalking\x85Bcc: x@evil.example"])
+def test_a_title_with_line_breaks_adds_no_header_or_part_to_the_email(office, title):
+    response = office / "responses" / FINAL.name
+    text = response.read_text(encoding="utf-8")
+    start = text.index("  title: ")
+    end = text.index("\n", start)
+    response.write_text(text[:start] + f"  title: {json.dumps(title)}" + text[end:], encoding="utf-8")
+    built = run_cli(office, "build")
+    if built.exit_code != 0:  # refused as a character a document cannot hold: equally safe
+        assert "invisible character" in built.output
+        return
+    assert run_cli(office, "email", f"responses/{FINAL.name}").exit_code == 0
+    raw = (office / "output" / f"{FINAL.stem}.eml").read_bytes()
+    for parse_policy in (policy.default, policy.compat32):
+        message = email.message_from_bytes(raw, policy=parse_policy)
+        assert message["Bcc"] is None
+        assert len([p for p in message.walk() if p.get_filename()]) == 2
+        assert sorted(message.keys()) == sorted(["X-Unsent", "From", "To", "Subject", "MIME-Version", "Content-Type"])

@@ -130,3 +130,46 @@ def test_a_file_inside_a_pdf_of_exactly_the_limit_is_extracted_and_one_byte_more
     assert len(extract._read_embedded(pdf_with(1_000_000)).data) == 1_000_000
     with pytest.raises(RespgenError, match="larger than"):
         extract._read_embedded(pdf_with(1_000_001))
+
+
+def _response_with(tmp_path: Path, change) -> Path:
+    import yaml
+
+    from conftest import EXAMPLES
+
+    data = yaml.safe_load(EXAMPLES[-1].read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "response.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_section_of_exactly_the_most_findings_is_read_and_one_more_is_refused(tmp_path):
+    from respgen.reading.model import MAX_ITEMS
+    from respgen.reading.source import read_response
+
+    def findings(count):
+        def change(data):
+            item = data["recommendations"]["items"][0]
+            data["recommendations"]["items"] = [{**item, "ref": str(n)} for n in range(count)]
+
+        return change
+
+    assert len(read_response(_response_with(tmp_path, findings(MAX_ITEMS))).response.recommendations.items) == MAX_ITEMS
+    with pytest.raises(RespgenError, match="more than 1,000 entries"):
+        read_response(_response_with(tmp_path, findings(MAX_ITEMS + 1)))
+
+
+def test_a_passage_of_exactly_the_most_characters_is_read_and_one_more_is_refused(tmp_path):
+    from respgen.reading.model import MAX_TEXT
+    from respgen.reading.source import read_response
+
+    def passage(length):
+        def change(data):
+            data["response"]["commissioner"] = "a" * length  # one line, as a pasted 5 MB line would be
+
+        return change
+
+    assert len(read_response(_response_with(tmp_path, passage(MAX_TEXT))).response.response.commissioner) == MAX_TEXT
+    with pytest.raises(RespgenError, match="longer than 500,000 characters"):
+        read_response(_response_with(tmp_path, passage(MAX_TEXT + 1)))

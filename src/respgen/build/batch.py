@@ -89,6 +89,16 @@ def build_all(
         remove_stale_temporaries(project.output)
         manifest = Manifest.load(project)
         todo = plan(project, manifest, list(files or ()), force=force)
+        if manifest.damaged:
+            todo.notices.insert(
+                0,
+                Problem(
+                    "the build record could not be read, so every document is built again",
+                    file=manifest.path,
+                    hint="Nothing is lost: respgen writes a new record as it builds.",
+                    severity="warning",
+                ),
+            )
         summary = Summary(up_to_date=len(todo.current), failed=len(todo.refused))
         with (reporter_for or (lambda count: Silent()))(len(todo.jobs)) as report:
             for problem in todo.refused + todo.notices:

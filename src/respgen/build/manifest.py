@@ -26,6 +26,8 @@ from respgen.files import write_atomic
 from respgen.project import Project
 
 MANIFEST_NAME = "manifest.json"
+# A manifest for thousands of documents is well under a megabyte; a larger one is not respgen's.
+MAX_MANIFEST_BYTES = 50 * 1024 * 1024
 FORMAT = 2  # 2: a response enters its inputs hash as the SHA-256 of the bytes built
 KINDS = ("docx", "pdf")
 
@@ -161,6 +163,7 @@ class Manifest:
         self.project = project
         self.entries: dict[str, Entry] = entries or {}
         self.changed = False
+        self.damaged = False  # it was there but could not be read: everything is built again
 
     @property
     def path(self) -> Path:
@@ -171,13 +174,18 @@ class Manifest:
         """The manifest as last written; an absent or damaged one counts as empty (everything rebuilds)."""
         manifest = cls(project)
         try:
+            if manifest.path.stat().st_size > MAX_MANIFEST_BYTES:
+                raise ValueError("too large")
             data = json.loads(manifest.path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 return manifest
             for name, fields in data.get("outputs", {}).items():
                 manifest.entries[name] = Entry(**{key: fields[key] for key in Entry.__dataclass_fields__})
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             manifest.entries.clear()
+            manifest.damaged = True
         return manifest
 
     def save(self) -> None:

@@ -56,8 +56,13 @@ def _one_line(value):
     return value
 
 
-Text = Annotated[str, Field(min_length=1)]
-RichText = str  # a small Markdown subset, see markup.py
+# A report lists tens of findings, and a response runs to tens of pages: these are far beyond that,
+# and well before the point where drawing the PDF would take hours.
+MAX_ITEMS = 1_000  # findings in one section, or key points
+MAX_TEXT = 500_000  # characters in one field: some 200 pages
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+RichText = Annotated[str, Field(max_length=MAX_TEXT)]  # a small Markdown subset, see markup.py
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 Mailbox = Annotated[str, AfterValidator(_mailbox)]
 OneLine = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
@@ -81,7 +86,7 @@ class Inspection(Model):
 
 class KeyFindings(Model):
     summary: RichText | None = None
-    points: list[RichText] = []
+    points: Annotated[list[RichText], Field(max_length=MAX_ITEMS)] = []
 
 
 class Item(Model):
@@ -99,7 +104,7 @@ class Item(Model):
 
 class Findings(Model):
     summary: RichText | None = None
-    items: list[Item] = []
+    items: Annotated[list[Item], Field(max_length=MAX_ITEMS)] = []
 
 
 class Comments(Model):

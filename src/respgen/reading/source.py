@@ -191,6 +191,18 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
         pattern = str(err.get("ctx", {}).get("pattern", ""))
         hint = "Write a colour as # and six letters or digits, for example #1D3C6E." if pattern.startswith("^#") else str(err.get("msg"))
         return locator.problem(loc, f"'{where}' is not in the expected form: {given!r}", hint)
+    if kind == "too_long":
+        limit = err.get("ctx", {}).get("max_length")
+        return locator.problem(
+            loc, f"'{where}' has more than {limit:,} entries, the most a response may hold",
+            "A report lists tens of these: check that the file is the response you meant.",
+        )
+    if kind == "string_too_long":
+        limit = err.get("ctx", {}).get("max_length")
+        return locator.problem(
+            loc, f"'{where}' is longer than {limit:,} characters, the most one passage may hold",
+            "Split it, or check that the file is the response you meant.",
+        )
     if kind == "too_short":
         return locator.problem(loc, f"'{where}' needs at least one entry")
     return locator.problem(loc, f"'{where}': {err.get('msg', 'is not valid')}")
