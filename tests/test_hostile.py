@@ -514,7 +514,7 @@ def test_a_recipient_name_a_header_could_be_split_at_is_refused(office, field, b
     _office_text(office, f"{field}: {written}", f"{field}: {json.dumps(bad)}")
     result = run_cli(office, "build")
     assert result.exit_code == 1 and ("must be on one line" in result.output or "invisible character" in result.output)
-    assert "templates/office.yaml:45" in result.output
+    assert "templates/office.yaml:45:" in result.output or "templates/office.yaml:46:" in result.output
     no_traceback(result.output)
 
 
