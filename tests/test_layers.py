@@ -17,7 +17,7 @@ PACKAGE = ROOT / "src" / "respgen"
 LAYERS = [
     {"respgen", "respgen.errors", "respgen.statute", "respgen.accessibility", "respgen.fonts", "respgen.files", "respgen.sandbox", "respgen.guard"},
     {"respgen.project", "respgen.reading"},
-    {"respgen.letter", "respgen.rules"},
+    {"respgen.letter", "respgen.rules", "respgen.tracking"},
     {"respgen.word", "respgen.pdf"},
     {"respgen.build"},
     {"respgen.workflow"},

@@ -7,8 +7,11 @@ leaves the previous good file as it was.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from respgen.errors import RespgenError
@@ -108,3 +111,18 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
         except OSError:
             pass
     return removed
+
+
+def zip_with_fixed_times(data: bytes, day: dt.date) -> bytes:
+    """Rewrite the zip with the letter's date on every entry, so equal input gives equal bytes."""
+    stamp = (min(max(day.year, 1980), 2107), day.month, day.day, 0, 0, 0)  # the years a zip entry can hold
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(entry.filename), compresslevel=6)
+    return out.getvalue()

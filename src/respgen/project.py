@@ -16,6 +16,7 @@ WORD_TEMPLATE = "response.docx"
 HTML_TEMPLATE = "response.html"
 STYLESHEET = "response.css"
 EMAIL_TEMPLATES = {"plain": "email.txt", "html": "email.html"}
+TRACKER_TEMPLATE = "tracker.html"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class Project:
     @property
     def stylesheet(self) -> Path:
         return self.templates / STYLESHEET
+
+    @property
+    def tracker_template(self) -> Path:
+        return self.templates / TRACKER_TEMPLATE
 
     def email_template(self, kind: str) -> Path:
         return self.templates / EMAIL_TEMPLATES[kind]

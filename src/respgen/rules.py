@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,6 +53,7 @@ def review(source: ResponseSource, today: dt.date | None = None) -> list[Problem
         + _late(source)
         + _placeholders(source)
         + _poor_links(source)
+        + _updates(source)
     )
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
@@ -78,6 +80,58 @@ def _unanswered(source: ResponseSource) -> list[Problem]:
             problems.append(
                 source.locator.problem((key, "items", index), message, hint, severity="error" if final else "warning")
             )
+    return problems
+
+
+def _updates(source: ResponseSource) -> list[Problem]:
+    """Updates in date order, none before the report, and the letter's position agreeing with them."""
+    response = source.response
+    problems = []
+    for key, section in response.findings_sections():
+        noun = FINDINGS_SECTIONS[key][1]
+        for index, item in enumerate(section.items):
+            at = (key, "items", index)
+            for number, (earlier, update) in enumerate(itertools.pairwise(item.updates), start=1):
+                if update.date <= earlier.date:
+                    problems.append(
+                        source.locator.problem(
+                            (*at, "updates", number, "date"),
+                            f"the updates of {noun} {item.ref} are not in date order: {update.date.isoformat()}"
+                            f" comes after {earlier.date.isoformat()}",
+                            "List the updates oldest first, one per date.",
+                        )
+                    )
+            for number, update in enumerate(item.updates):
+                if update.date < response.inspection.published:
+                    problems.append(
+                        source.locator.problem(
+                            (*at, "updates", number, "date"),
+                            f"an update of {noun} {item.ref} is dated {update.date.isoformat()}, before the report was published",
+                            "Check the year.",
+                            severity="warning",
+                        )
+                    )
+            stated, source_update = item.position_at(response.date)
+            if source_update is not None and item.progress is not None and item.progress != stated:
+                problems.append(
+                    source.locator.problem(
+                        (*at, "progress"),
+                        f"{noun} {item.ref}: the letter states '{item.progress}', but the update of"
+                        f" {source_update.date.isoformat()}, before the letter's date, says '{stated}'",
+                        "'progress' is the position on the letter's date; later positions go in 'updates'."
+                        " Make the two agree.",
+                        severity="warning",
+                    )
+                )
+            if item.revised_due and not item.revised_due_reason:
+                problems.append(
+                    source.locator.problem(
+                        (*at, "revised_due"),
+                        f"{noun} {item.ref} has a revised due date but no 'revised_due_reason'",
+                        "Say why the date moved: the panel will ask.",
+                        severity="warning",
+                    )
+                )
     return problems
 
 
@@ -192,6 +246,10 @@ def _dates(response: Response, locator: Locator, today: dt.date | None = None) -
         for index, item in enumerate(section.items):
             if item.due:
                 checks.append(((key, "items", index, "due"), item.due, DUE_YEARS))
+            if item.revised_due:
+                checks.append(((key, "items", index, "revised_due"), item.revised_due, DUE_YEARS))
+            for number, update in enumerate(item.updates):
+                checks.append(((key, "items", index, "updates", number, "date"), update.date, FUTURE_YEARS))
     warnings = []
     for path, date, years in checks:
         latest = today.replace(year=today.year + years, day=min(today.day, 28))

@@ -38,14 +38,19 @@ _ONLY_FOR = {
     "docx": ("*.docx", "*.dotx"),
     "pdf": ("*.html", "*.htm", "*.css", "*.jinja", "*.j2", "*.icc", "*.icm", "*.ttf", "*.otf", "*.woff", "*.woff2"),
 }
-# Not read by either document: the covering email's templates, notes, hidden
-# files, Word's "~$name.docx" owner files while a template is open, editors' backups.
+# Not read by either document: the covering email's and the tracker report's templates, notes,
+# hidden files, Word's "~$name.docx" owner files while a template is open, editors' backups.
 _IGNORED = (
-    "email.*", "*.txt", "*.md", ".*", "~$*", "*~", "*.bak", "*.tmp", "*.swp", "Thumbs.db", "desktop.ini",
+    "email.*", "tracker.*", "*.txt", "*.md", ".*", "~$*", "*~", "*.bak", "*.tmp", "*.swp", "Thumbs.db", "desktop.ini",
     "__pycache__",
 )
 # The libraries whose version is written into (or shapes) the documents.
 _RENDERERS = ("weasyprint", "pydyf", "pikepdf", "docxtpl", "python-docx")
+
+
+def _has_updates(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return b"updates:" in handle.read()
 
 
 def sha256_file(path: Path) -> str:
@@ -135,6 +140,15 @@ class Inputs:
     def all_kinds(self, response_file: Path) -> dict[str, str]:
         """The inputs hash of each kind of document of ``response_file`` (which must exist)."""
         response = sha256_file(Path(response_file))
+        if _has_updates(Path(response_file)):
+            # Only a file that tracks its items needs reading to know what its documents show.
+            from respgen.errors import RespgenError
+            from respgen.reading.source import read_response
+
+            try:
+                response = read_response(Path(response_file)).published_sha256
+            except RespgenError:
+                pass  # the build says what is wrong with it
         return {kind: self.for_response(kind, response) for kind in KINDS}
 
     def for_response(self, kind: str, response_sha256: str) -> str:

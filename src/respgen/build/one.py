@@ -28,7 +28,7 @@ class Built:
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     peak_kb: int = 0  # the building process's peak memory so far (resident set, KiB)
-    source_sha256: str = ""  # of the response bytes read (once) and built from
+    source_sha256: str = ""  # what the documents were built from (see ResponseSource.published_sha256)
 
     @property
     def failed(self) -> bool:
@@ -75,7 +75,7 @@ def build_response(
         Path(path),
         {kind: (targets[kind], hashlib.sha256(data).hexdigest()) for kind, data in documents.items()},
         warnings=problems,
-        source_sha256=source.sha256,
+        source_sha256=source.published_sha256,
     )
 
 

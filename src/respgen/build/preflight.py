@@ -44,7 +44,7 @@ def check_office(project: Project) -> Office:
 def _linked_outside(project: Project) -> list[Problem]:
     """The house-style files that are links to files outside templates/: never read."""
     files = [project.office_file, project.word_template, project.html_template, project.stylesheet]
-    files += [project.email_template(kind) for kind in ("plain", "html")]
+    files += [project.email_template(kind) for kind in ("plain", "html")] + [project.tracker_template]
     root = project.templates.resolve()
     return [
         Problem(

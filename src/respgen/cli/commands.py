@@ -183,7 +183,8 @@ def new(title: str, published, kind: str | None, day) -> None:
 @main.command(short_help="List every response by deadline, with the days left.")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON, for scripts.")
 @click.option("--today", "day", type=_DAY, metavar="YYYY-MM-DD", help="Count the days from this date instead of today.")
-def status(as_json: bool, day) -> None:
+@click.option("--overdue-actions", is_flag=True, help="Exit with status 1 also when a recommendation is past its due date.")
+def status(as_json: bool, day, overdue_actions: bool) -> None:
     """List every response with its deadline, days left and whether its documents are up to date.
 
     Sorted by deadline. The exit status is 1 when a draft is past its
@@ -205,7 +206,7 @@ def status(as_json: bool, day) -> None:
         from respgen.cli.status_table import print_table
 
         print_table(report, today)
-    sys.exit(report.exit_code)
+    sys.exit(report.exit_code_with_actions() if overdue_actions else report.exit_code)
 
 
 @main.command(short_help="Write the deadlines as a calendar file for Outlook.")
@@ -240,6 +241,34 @@ def email(file: Path, draft: bool) -> None:
 
     path = write(_project(), file, draft=draft)
     click.echo(visible(f"wrote {shown_path(path)}"))
+
+
+@main.command(short_help="Write the tracker of every recommendation, and the report for the panel.")
+@click.option("--as-of", "as_of", type=_DAY, metavar="YYYY-MM-DD", help="The day the report describes (default: today).")
+@click.option("--since", type=_DAY, metavar="YYYY-MM-DD", help="The start of the period for 'closed' (default: a quarter before).")
+def tracker(as_of, since) -> None:
+    """Write output/tracker.xlsx and the report for the Police and Crime Panel.
+
+    Reads every response in responses/ with its items' updates. The workbook has
+    one row per recommendation, area for improvement and cause of concern. The
+    report, output/tracker-<date>.pdf and .docx, gives the counts by stage and by
+    report, the items overdue, those due in the next quarter, those closed in the
+    period and each item's history.
+    """
+    import datetime as dt
+
+    from respgen.workflow.tracker import write
+
+    day = as_of.date() if as_of else dt.date.today()
+    written, report, problems = write(_project(), day, since.date() if since else None)
+    for problem in problems:
+        say(problem)
+    for path in written:
+        click.echo(visible(f"wrote {shown_path(path)}"))
+    tracked = report.tracked
+    click.echo(f"{len(tracked)} items for this force: {len(report.overdue)} overdue, {len(report.closed)} closed in the period.")
+    if problems:
+        sys.exit(1)
 
 
 @main.command()

@@ -33,6 +33,7 @@ def print_table(report: Report, today: dt.date, file=None, colour: bool | None =
     table.add_column("Days left")
     table.add_column("Status")
     table.add_column("Outputs")
+    table.add_column("Actions")
     for row in report.rows:
         if row.overdue:
             timing_style = "bold red"
@@ -49,6 +50,7 @@ def print_table(report: Report, today: dt.date, file=None, colour: bool | None =
             Text(row.timing, style=timing_style),
             Text(row.status),
             Text(row.outputs, style=outputs_style),
+            Text(row.actions, style="bold red" if row.overdue_items else ""),
         )
     if report.rows:
         console.print(table)

@@ -145,7 +145,7 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
                 key=key,
                 heading=heading,
                 summary=markup.parse(section.summary),
-                rows=tuple(_row(item, noun) for item in section.items),
+                rows=tuple(_row(item, noun, response.date) for item in section.items),
                 caption=f"{heading} and the action taken or proposed",
             )
         )
@@ -196,7 +196,8 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
     )
 
 
-def _row(item: Item, noun: str) -> ItemRow:
+def _row(item: Item, noun: str, at: dt.date) -> ItemRow:
+    # The position at the letter's own date: updates reported since never change a published letter.
     addressed = item.addressed_to or ""
     if not item.applies:
         addressed = f"{addressed} (for other bodies; not for this force)" if addressed else "For other bodies; not for this force"
@@ -208,7 +209,7 @@ def _row(item: Item, noun: str) -> ItemRow:
         response=markup.parse(item.response) if item.response else _not_ours(item, noun),
         owner=item.owner or "",
         due=statute.long_date(item.due) if item.due else "",
-        progress=(item.progress or "").capitalize(),
+        progress=(item.position_at(at)[0] or "").capitalize(),
     )
 
 

@@ -338,11 +338,9 @@ class _Checker:
         if self._holding is None:
             self._holding = set()
             for current, _parent, _depth in reversed(list(pdftree.walk(self.pdf))):
-                for kid in pdftree.kids(current):
-                    direct = isinstance(kid, int) or (isinstance(kid, Dictionary) and kid.get("/Type") in (Name.MCR, Name.OBJR))
-                    if direct or (pdftree.is_element(kid) and kid.objgen in self._holding):
-                        self._holding.add(current.objgen)
-                        break
+                below = any(child.objgen in self._holding for child in pdftree.child_elements(current))
+                if below or pdftree.holds_directly(current):
+                    self._holding.add(current.objgen)
         return element.objgen in self._holding
 
     def _page_of(self, element) -> int | None:

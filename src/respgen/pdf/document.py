@@ -13,6 +13,7 @@ the process, so building many responses pays for them once.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import mimetypes
 import re
@@ -23,7 +24,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
-from respgen import __version__, sandbox
+from respgen import __version__, sandbox, statute
 from respgen.accessibility import is_web_address
 from respgen.errors import Problem, RespgenError
 from respgen.letter import markup, view
@@ -44,30 +45,48 @@ _fonts: list[object] = []
 def render(letter: view.Letter, source: ResponseSource, project: Project) -> bytes:
     """The finished PDF of ``letter``, as bytes."""
     html = render_html(letter, project)
+    roots = (project.templates.resolve(), Path(source.path).resolve().parent)
+    return draw(html, project, TEMPLATE, roots, (letter.logo, letter.signature), letter.date, source)
+
+
+def draw(
+    html: str,
+    project: Project,
+    template: str,
+    roots: tuple[Path, ...],
+    pictures: tuple[view.Picture | None, ...],
+    day: dt.date,
+    source: ResponseSource | None = None,
+) -> bytes:
+    """``html`` (from ``template``) checked, drawn and finished as PDF/A-3a and PDF/UA-1, with ``source`` embedded."""
     problems = htmllint.lint(html)
     if problems:
-        where = project.templates / TEMPLATE
+        where = project.templates / template
         raise RespgenError(
             [
                 Problem(f"the PDF would not be accessible: {p}", file=where, hint="Fix the template, then build again.")
                 for p in problems
             ]
         )
-    roots = (project.templates.resolve(), Path(source.path).resolve().parent)
-    drawn = _draw(html, letter, project, roots)
-    return pdfpost.finish(drawn, letter, source)
+    drawn = _draw(html, pictures, project, roots, template)
+    return pdfpost.finish(drawn, day, source)
 
 
 def render_html(letter: view.Letter, project: Project) -> str:
     """The HTML behind the PDF (useful for checking the template)."""
+    return render_template(project, TEMPLATE, letter=letter, headers=view.TABLE_HEADERS)
+
+
+def render_template(project: Project, name: str, **context) -> str:
+    """The HTML template ``name`` in templates/, filled in the sandbox with ``context``."""
     env = _environment(project.templates)
-    where = project.templates / TEMPLATE
+    where = project.templates / name
     try:
-        template = env.get_template(TEMPLATE)
-        return template.render(letter=letter, headers=view.TABLE_HEADERS, version=__version__)
+        template = env.get_template(name)
+        return template.render(version=__version__, **context)
     except jinja2.TemplateNotFound:
         raise RespgenError(
-            f"there is no PDF template {TEMPLATE} in templates/",
+            f"there is no PDF template {name} in templates/",
             file=project.templates,
             hint="Copy response.html and response.css from the respgen examples into templates/.",
         ) from None
@@ -78,13 +97,13 @@ def render_html(letter: view.Letter, project: Project) -> str:
     except jinja2.UndefinedError as exc:
         raise RespgenError(
             f"the PDF template uses something the letter does not have: {exc.message}", file=where,
-            line=sandbox.template_line(exc, TEMPLATE),
+            line=sandbox.template_line(exc, name),
         ) from None
     except SecurityError as exc:
         raise RespgenError(
             f"a tag in the PDF template tries to reach something respgen does not give it ({exc}); nothing was built",
             file=where,
-            line=sandbox.template_line(exc, TEMPLATE),
+            line=sandbox.template_line(exc, name),
             hint="Remove that tag, or put back the office's own template: a template from elsewhere may have been made to do harm.",
         ) from None
 
@@ -104,6 +123,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         )
         env.filters["breaks"] = _breaks
         env.filters["css_colour"] = _css_colour
+        env.filters["long_date"] = lambda day: statute.long_date(day) if day else ""
         env.tests["paragraph"] = lambda block: isinstance(block, markup.Paragraph)
         env.tests["list_block"] = lambda block: isinstance(block, markup.List)
         env.tests["quote"] = lambda block: isinstance(block, markup.Quote)
@@ -126,7 +146,7 @@ def _css_colour(value: str) -> Markup:
 # --- drawing -------------------------------------------------------------------------
 
 
-def _draw(html: str, letter: view.Letter, project: Project, roots: tuple[Path, ...]) -> bytes:
+def _draw(html: str, pictures: tuple[view.Picture | None, ...], project: Project, roots: tuple[Path, ...], template: str) -> bytes:
     import weasyprint
 
     fetcher = _fetcher(roots)
@@ -140,7 +160,7 @@ def _draw(html: str, letter: view.Letter, project: Project, roots: tuple[Path, .
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         pdf = document.write_pdf(stylesheets=[stylesheet], font_config=_font_config(), pdf_variant=VARIANT)
     except _Blocked as exc:
-        raise RespgenError(_blocked_problem(exc, letter, project, base_url)) from None
+        raise RespgenError(_blocked_problem(exc, pictures, project, base_url)) from None
     finally:
         logger.removeHandler(handler)
     if errors:
@@ -148,7 +168,7 @@ def _draw(html: str, letter: view.Letter, project: Project, roots: tuple[Path, .
             [
                 Problem(
                     f"the PDF could not be drawn properly: {message}",
-                    file=project.templates / TEMPLATE,
+                    file=project.templates / template,
                     hint="The PDF was not written. Fix the template or the office file, then build again.",
                 )
                 for message in errors
@@ -270,9 +290,9 @@ def _make_fetcher(roots: tuple[Path, ...]):
     return SafeFetcher()
 
 
-def _blocked_problem(blocked: _Blocked, letter: view.Letter, project: Project, base_url: str) -> Problem:
+def _blocked_problem(blocked: _Blocked, pictures: tuple[view.Picture | None, ...], project: Project, base_url: str) -> Problem:
     """Name the reference as the officer wrote it, and the file it was written in."""
-    for key, picture in (("logo", letter.logo), ("signature", letter.signature)):
+    for key, picture in zip(("logo", "signature"), pictures, strict=False):
         if picture is not None and picture.ref and urljoin(base_url, picture.ref) == blocked.url:
             return Problem(
                 f"the {key} file {picture.ref!r} cannot be used: {blocked.reason}",

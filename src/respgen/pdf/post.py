@@ -30,7 +30,6 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from respgen.letter.view import Letter
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
 from respgen.reading.source import ResponseSource
@@ -39,7 +38,7 @@ SOURCE_MIME = "application/yaml"
 SOURCE_DESCRIPTION = "The response file this PDF was made from (YAML)"
 
 
-def finish(pdf_bytes: bytes, letter: Letter, source: ResponseSource) -> bytes:
+def finish(pdf_bytes: bytes, day: dt.date, source: ResponseSource | None = None) -> bytes:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         merge_fragments(pdf)
         prune_empty_elements(pdf)
@@ -47,7 +46,8 @@ def finish(pdf_bytes: bytes, letter: Letter, source: ResponseSource) -> bytes:
         add_header_scope(pdf)
         add_id_tree(pdf)
         xmp.declare_pdfua(pdf)
-        embed_source(pdf, Path(source.path).name, source.data, letter.date)
+        if source is not None:
+            embed_source(pdf, Path(source.path).name, source.data, day)
         out = io.BytesIO()
         pdf.save(
             out,
@@ -73,8 +73,7 @@ def merge_fragments(pdf: pikepdf.Pdf) -> None:
         for kid in siblings:
             previous = merged[-1] if merged else None
             if previous is not None and pdftree.is_element(kid) and pdftree.is_element(previous):
-                if kid.S == Name.Table and previous.S == Name.Table:
-                    # Tables in the letter are always separated by headings: neighbours are one table.
+                if kid.S == Name.Table and previous.S == Name.Table and _continues(previous, kid, pages):
                     _absorb(pdf, previous, kid)
                     continue
                 if kid.S == Name.L and previous.S == Name.L and _continues(previous, kid, pages):

@@ -146,24 +146,14 @@ def holds_content(element) -> bool:
 
     Each element is looked at once, so a tree that shares or repeats elements costs no more than its size.
     """
-    stack = [element]
-    seen: set[tuple[int, int]] = set()
-    while stack:
-        current = stack.pop()
-        key = current.objgen
-        if key != (0, 0):
-            if key in seen:
-                continue
-            seen.add(key)
-        for kid in kids(current):
-            if isinstance(kid, int):
-                return True
-            if isinstance(kid, Dictionary):
-                if kid.get("/Type") in (Name.MCR, Name.OBJR):
-                    return True
-                if is_element(kid):
-                    stack.append(kid)
-    return False
+    return any(holds_directly(current) for current in (element, *descendants(element)))
+
+
+def holds_directly(element) -> bool:
+    return any(
+        isinstance(kid, int) or (isinstance(kid, Dictionary) and kid.get("/Type") in (Name.MCR, Name.OBJR))
+        for kid in kids(element)
+    )
 
 
 def descendants(element) -> Iterator[Any]:

@@ -67,7 +67,8 @@ WebAddress = Annotated[str, AfterValidator(_web_address)]
 Mailbox = Annotated[str, AfterValidator(_mailbox)]
 OneLine = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
 Ref = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1)]
-Progress = Literal["not started", "in progress", "complete", "no action"]
+Progress = Literal["not started", "awaiting allocation", "in progress", "awaiting sign-off", "complete", "no action"]
+CLOSED = ("complete", "no action")  # an item in either is closed: nothing more is tracked
 
 
 class Model(BaseModel):
@@ -89,8 +90,21 @@ class KeyFindings(Model):
     points: Annotated[list[RichText], Field(max_length=MAX_ITEMS)] = []
 
 
+class Update(Model):
+    """Where an item stood on a day after (or at) publication, as reported to the panel."""
+
+    date: dt.date
+    progress: Progress
+    note: RichText | None = None
+
+
 class Item(Model):
-    """A recommendation, area for improvement or cause of concern, as numbered in the report."""
+    """A recommendation, area for improvement or cause of concern, as numbered in the report.
+
+    ``progress`` is the position the published letter states, at its date;
+    ``updates`` are the positions reported since, oldest first. The letter never
+    shows an update dated after it, so tracking never changes a published letter.
+    """
 
     ref: Ref
     text: RichText
@@ -100,6 +114,26 @@ class Item(Model):
     owner: str | None = None
     due: dt.date | None = None
     progress: Progress | None = None
+    revised_due: dt.date | None = None
+    revised_due_reason: OneLine | None = None
+    updates: Annotated[list[Update], Field(max_length=MAX_ITEMS)] = []
+
+    def position_at(self, day: dt.date) -> tuple[Progress | None, Update | None]:
+        """(progress, the update it comes from) on ``day``: the last update by then, else ``progress``."""
+        reached = [update for update in self.updates if update.date <= day]
+        if reached:
+            latest = max(reached, key=lambda update: update.date)
+            return latest.progress, latest
+        return self.progress, None
+
+    @property
+    def current(self) -> Progress | None:
+        return self.position_at(dt.date.max)[0]
+
+    @property
+    def due_now(self) -> dt.date | None:
+        """The due date in force: a revised one replaces the first."""
+        return self.revised_due or self.due
 
 
 class Findings(Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,26 @@ class ResponseSource:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def published_sha256(self) -> str:
+        """What the response's documents depend on, as a hash.
+
+        That is the file's bytes, except for a final response that records updates:
+        then the letter as published, without the updates dated after it, so that
+        following the items afterwards never rebuilds (and so never changes) the
+        documents that were sent and archived.
+        """
+        response = self.response
+        if response.is_draft or not any(
+            update.date > response.date for _, section in response.findings_sections() for item in section.items for update in item.updates
+        ):
+            return self.sha256
+        data = response.model_dump(mode="json")
+        for key, _section in response.findings_sections():
+            for item in data[key]["items"]:
+                item["updates"] = [u for u in item["updates"] if u["date"] <= response.date.isoformat()]
+        return "published " + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def read_response(path: Path) -> ResponseSource:

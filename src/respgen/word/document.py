@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from docx.shared import Mm
 
 from respgen import sandbox
 from respgen.errors import RespgenError
+from respgen.files import zip_with_fixed_times
 from respgen.letter import view
 from respgen.project import Project
 from respgen.word import wordml as wordxml
@@ -94,10 +95,10 @@ def render_with(template: Path, letter: view.Letter, *, strict: bool = False, of
             file=template,
             hint="Run 'respgen check-template' to find the broken tag, then fix it in Word.",
         ) from None
-    _finish(tpl.docx, letter)
+    finish(tpl.docx, letter_properties(letter))
     buffer = io.BytesIO()
     tpl.docx.save(buffer)
-    return _fixed_zip(buffer.getvalue(), letter.date)
+    return zip_with_fixed_times(buffer.getvalue(), letter.date)
 
 
 def tag_sources(stories) -> list[tuple[str, str]]:
@@ -231,7 +232,25 @@ def _picture(tpl, picture: view.Picture | None, height, office_file: Path, key: 
 # --- after rendering: accessibility, properties, language ------------------------------
 
 
-def _finish(document, letter: view.Letter) -> None:
+@dataclass(frozen=True)
+class Properties:
+    """What a document says of itself in File > Info, for search, screen readers and the archive."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: str
+    day: dt.date
+    draft: bool
+    category: str = "Response to an HMICFRS inspection"
+
+
+def letter_properties(letter: view.Letter) -> Properties:
+    return Properties(letter.title, letter.subject, letter.author, letter.keywords, letter.date, letter.draft)
+
+
+def finish(document, properties: Properties) -> None:
+    """Make ``document`` meet the accessibility rules whatever its template says, and set its properties."""
     next_id = 1
     for _, root in stories(document):
         # Word wants picture ids unique across the whole document, headers included.
@@ -247,22 +266,22 @@ def _finish(document, letter: view.Letter) -> None:
             tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
     set_default_language(document.styles.element, LANGUAGE)
 
-    moment = dt.datetime.combine(letter.date, dt.time(9, 0))
+    moment = dt.datetime.combine(properties.day, dt.time(9, 0))
     props = document.core_properties
-    props.title = _property(letter.title)
-    props.subject = _property(letter.subject)
-    props.author = _property(letter.author)
-    props.keywords = _property(letter.keywords)
-    props.language = letter.language
-    props.category = "Response to an HMICFRS inspection"
-    props.comments = "DRAFT" if letter.draft else ""
-    props.last_modified_by = _property(letter.author)
+    props.title = _property(properties.title)
+    props.subject = _property(properties.subject)
+    props.author = _property(properties.author)
+    props.keywords = _property(properties.keywords)
+    props.language = LANGUAGE
+    props.category = properties.category
+    props.comments = "DRAFT" if properties.draft else ""
+    props.last_modified_by = _property(properties.author)
     props.revision = 1
     props.created = moment
     props.modified = moment
     props.last_printed = moment
     props.identifier = ""
-    props.content_status = "Draft" if letter.draft else "Final"
+    props.content_status = "Draft" if properties.draft else "Final"
 
 
 # python-docx refuses a core property longer than this (Word's own limit for the fields it shows).
@@ -293,18 +312,3 @@ def set_default_language(styles, language: str) -> None:
         lang = r_pr.makeelement(qn("w:lang"), {})
         r_pr.append(lang)
     lang.set(qn("w:val"), language)
-
-
-def _fixed_zip(data: bytes, day: dt.date) -> bytes:
-    """Rewrite the zip with the letter's date on every entry, so equal input gives equal bytes."""
-    stamp = (min(max(day.year, 1980), 2107), day.month, day.day, 0, 0, 0)  # the years a zip entry can hold
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(entry.filename), compresslevel=6)
-    return out.getvalue()

@@ -107,7 +107,7 @@ recommendations:
         {w}: the action taken or proposed, or why no action will be taken.]
       # owner: Detective Superintendent, Crime Command   # optional: who leads the action
       # due: {(due + dt.timedelta(days=365)).isoformat()}                                 # optional: when it will be done (YYYY-MM-DD)
-      # progress: in progress                           # optional: not started, in progress, complete or no action
+      # progress: in progress                           # optional: not started, awaiting allocation, in progress, awaiting sign-off, complete or no action
 
 # Areas for improvement: same form as the recommendations. Delete this section if the report has none.
 areas_for_improvement:

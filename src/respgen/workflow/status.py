@@ -10,7 +10,9 @@ from pathlib import Path
 from respgen import statute
 from respgen.errors import Problem
 from respgen.project import Project
+from respgen.reading.model import CLOSED
 from respgen.reading.source import read_all
+from respgen.tracking import panel_report
 
 TITLE_WIDTH = 48
 
@@ -29,6 +31,18 @@ class Row:
     status: str  # draft | final
     date: dt.date  # the letter's date
     outputs: str  # up to date | out of date | not built
+    items: dict[str, int]  # the force's items by stage today (see respgen.tracking)
+    overdue_items: int  # of those, past their due date and not closed
+
+    @property
+    def actions(self) -> str:
+        """Plain words for the items column: how many, how many closed, how many overdue."""
+        total = sum(self.items.values())
+        if not total:
+            return "none"
+        closed = sum(count for stage, count in self.items.items() if stage in CLOSED)
+        text = f"{closed} of {total} closed"
+        return text + (f", {self.overdue_items} overdue" if self.overdue_items else "")
 
     @property
     def overdue(self) -> bool:
@@ -62,6 +76,14 @@ class Report:
         """Non-zero when a draft is overdue or a response file cannot be read: a scheduled job should say so."""
         return 1 if self.overdue or self.problems else 0
 
+    @property
+    def overdue_items(self) -> int:
+        return sum(row.overdue_items for row in self.rows)
+
+    def exit_code_with_actions(self) -> int:
+        """``exit_code``, and non-zero too when an item is past its due date (``status --overdue-actions``)."""
+        return 1 if self.exit_code or self.overdue_items else 0
+
 
 def outputs_state(project: Project, response_file: Path) -> str:
     """Whether both documents of ``response_file`` exist and were built from what is there now.
@@ -84,6 +106,7 @@ def collect(project: Project, today: dt.date) -> Report:
         path = source.path
         response = source.response
         published = response.inspection.published
+        tracked = panel_report([source], "", today)
         rows.append(
             Row(
                 file=project.relative(path),
@@ -94,6 +117,8 @@ def collect(project: Project, today: dt.date) -> Report:
                 status=response.status,
                 date=response.date,
                 outputs=outputs_state(project, path),
+                items=dict(tracked.by_stage),
+                overdue_items=len(tracked.overdue),
             )
         )
     rows.sort(key=lambda row: (row.deadline, row.file))
@@ -107,6 +132,7 @@ def as_json(report: Report, today: dt.date) -> str:
             data[key] = data[key].isoformat()
         data["overdue"] = row.overdue
         data["timing"] = row.timing
+        data["actions"] = row.actions
         return data
 
     document = {
