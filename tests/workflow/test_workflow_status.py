@@ -79,6 +79,9 @@ def test_json_for_scripts(project_dir):
         "outputs": "not built",
         "overdue": True,
         "timing": "overdue by 6 days",
+        "items": {"not stated": 1},  # the scaffold's one recommendation, its progress not yet written
+        "overdue_items": 0,
+        "actions": "0 of 1 closed",
     }
 
 

@@ -157,3 +157,19 @@ def test_status_shows_each_responses_items_and_can_flag_overdue_actions(tracked)
     assert result.exit_code == 0
     flagged = run_cli(tracked, "status", "--today", AS_OF.isoformat(), "--overdue-actions")
     assert flagged.exit_code == 1
+
+
+def test_the_pdf_embeds_the_response_as_published_and_following_it_never_changes_the_pdf(tracked, tmp_path):
+    from respgen.workflow.extract import embedded_source
+
+    pdf = tracked / "output" / f"{VETTING.stem}.pdf"
+    published = embedded_source(pdf).data
+    assert b"updates:" not in published and b"revised_due" not in published
+    assert b"updates:" in (tracked / "responses" / VETTING.name).read_bytes()
+    # The response as published, built on its own, gives the very same PDF.
+    root = copy_project(tmp_path / "office")
+    for path in (root / "responses").glob("*.yaml"):
+        path.unlink()
+    (root / "responses" / VETTING.name).write_bytes(published)
+    assert run_cli(root, "build", "--jobs", "1").exit_code == 0
+    assert (root / "output" / pdf.name).read_bytes() == pdf.read_bytes()

@@ -47,7 +47,7 @@ def finish(pdf_bytes: bytes, day: dt.date, source: ResponseSource | None = None)
         add_id_tree(pdf)
         xmp.declare_pdfua(pdf)
         if source is not None:
-            embed_source(pdf, Path(source.path).name, source.data, day)
+            embed_source(pdf, Path(source.path).name, source.published_data, day)
         out = io.BytesIO()
         pdf.save(
             out,

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,23 +50,107 @@ class ResponseSource:
 
     @property
     def published_sha256(self) -> str:
-        """What the response's documents depend on, as a hash.
+        """The hash of ``published_data``: what the response's documents are built from."""
+        return hashlib.sha256(self.published_data).hexdigest()
 
-        That is the file's bytes, except for a final response that records updates:
-        then the letter as published, without the updates dated after it, so that
-        following the items afterwards never rebuilds (and so never changes) the
-        documents that were sent and archived.
+    @cached_property
+    def published_data(self) -> bytes:
+        """The file as its documents show it: without the updates dated after the letter, nor a revised due date.
+
+        Following the items after publication adds updates to the file; they never
+        appear in the letter, so they are left out of what the PDF embeds and of
+        what decides whether the documents must be built again. The documents that
+        were sent and archived therefore never change as the items are followed.
         """
-        response = self.response
-        if response.is_draft or not any(
-            update.date > response.date for _, section in response.findings_sections() for item in section.items for update in item.updates
-        ):
-            return self.sha256
-        data = response.model_dump(mode="json")
-        for key, _section in response.findings_sections():
-            for item in data[key]["items"]:
-                item["updates"] = [u for u in item["updates"] if u["date"] <= response.date.isoformat()]
-        return "published " + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        later = [
+            ((key, "items", i, "updates"), [j for j, u in enumerate(item.updates) if u.date > self.response.date], len(item.updates))
+            for key, section in self.response.findings_sections()
+            for i, item in enumerate(section.items)
+        ]
+        later = [entry for entry in later if entry[1]]
+        revised = [
+            (key, "items", i, name)
+            for key, section in self.response.findings_sections()
+            for i, item in enumerate(section.items)
+            for name in ("revised_due", "revised_due_reason")
+            if getattr(item, name) is not None
+        ]
+        if not later and not revised:
+            return self.data
+        stripped = _without_updates(self.text, self.locator, later, revised)
+        if stripped is not None and _reads_as(stripped, self.path, _published(self.response)):
+            return stripped.encode("utf-8")
+        return self.data  # written in a way the lines cannot be taken out of safely: keep it whole
+
+
+def _published(response: Response) -> Response:
+    """``response`` as its letter shows it: without the updates dated after it, nor a revised due date."""
+    sections = {}
+    for key, section in response.findings_sections():
+        items = [
+            item.model_copy(
+                update={"updates": [u for u in item.updates if u.date <= response.date], "revised_due": None, "revised_due_reason": None}
+            )
+            for item in section.items
+        ]
+        sections[key] = section.model_copy(update={"items": items})
+    return response.model_copy(update=sections)
+
+
+def _without_updates(text: str, locator: Locator, later: list, revised: list) -> str | None:
+    """``text`` without the given updates and revised due dates (block style only), or None if it cannot be done."""
+    lines = text.splitlines(keepends=True)
+    removed: set[int] = set()
+    emptied: list[int] = []
+
+    def indent(index: int) -> int:
+        return len(lines[index]) - len(lines[index].lstrip())
+
+    def block_end(start: int, column: int) -> int:
+        end = start + 1
+        while end < len(lines) and (not lines[end].strip() or indent(end) > column):
+            end += 1
+        return end
+
+    for path, numbers, total in later:
+        for number in numbers:
+            row, column = locator.positions.get((*path, number), (None, None))
+            if row is None or column is None or column < 3:
+                return None
+            start, dash = row - 1, column - 3  # 0-based: the item's first key stands two after its "- "
+            if lines[start][dash:dash + 2] != "- ":
+                return None
+            removed.update(range(start, block_end(start, dash)))
+        if len(numbers) == total:
+            key_row = locator.positions.get(path, (None, None))[0]
+            if key_row is None:
+                return None
+            emptied.append(key_row - 1)
+    for path in revised:
+        key_row = locator.positions.get(path, (None, None))[0]
+        if key_row is None:
+            return None
+        start = key_row - 1
+        removed.update(range(start, block_end(start, indent(start))))
+    out = []
+    for index, kept in enumerate(lines):
+        if index in removed:
+            continue
+        if index in emptied:
+            _key, colon, rest = kept.partition(":")
+            if not colon or (rest.strip() and not rest.strip().startswith("#")):
+                return None
+            continue  # no update is left: the key goes too (an item has none by default)
+        out.append(kept)
+    return "".join(out)
+
+
+def _reads_as(text: str, path: Path, expected: Response) -> bool:
+    try:
+        data, locator = load_yaml(path, text)
+        return validate(Response, data, locator, what="response") == expected
+    except RespgenError:
+        return False
 
 
 def read_response(path: Path) -> ResponseSource:

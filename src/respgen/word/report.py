@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from respgen import sandbox, statute
 from respgen.errors import RespgenError
@@ -25,6 +26,7 @@ from respgen.word import wordml
 from respgen.word.document import LOGO_HEIGHT, Properties, _picture, _template_bytes, finish
 
 TABLE_STYLE = "Response Table"
+ITEM_COLUMNS = (Cm(3.0), Cm(6.6), Cm(2.8), Cm(2.3), Cm(2.3))  # report, item, owner, due, progress: 17 cm of A4
 
 
 def render(report: PanelReport, project: Project) -> bytes:
@@ -94,7 +96,7 @@ def _write(document, report: PanelReport) -> None:
         document.add_paragraph(heading, style="Heading 1")
         if items:
             _table(document, styles, caption, ["Report", "Item", "Owner", "Due", "Closed" if closed else "Progress"],
-                   [_row(item, closed) for item in items])  # fmt: skip
+                   [_row(item, closed) for item in items], widths=ITEM_COLUMNS)  # fmt: skip
         else:
             document.add_paragraph(none, style="Body Text")
     document.add_paragraph("History of each item", style="Heading 1")
@@ -114,11 +116,15 @@ def _row(item: TrackedItem, closed: bool) -> list[str]:
     return [item.report, f"{item.label}: {item.text}", item.owner, due, last]
 
 
-def _table(document, styles: set[str], caption: str, headers: list[str], rows: list[list[str]]) -> None:
+def _table(document, styles: set[str], caption: str, headers: list[str], rows: list[list[str]], widths=None) -> None:
     document.add_paragraph(caption, style="Small Print" if "Small Print" in styles else "Body Text")
     table = document.add_table(rows=1, cols=len(headers))
     if TABLE_STYLE in styles:
         table.style = TABLE_STYLE
+    if widths:  # the item's words get the room; Word keeps these widths rather than sharing the page evenly
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.paragraphs[0].style = "Table Text"
         cell.paragraphs[0].add_run(text).bold = True
@@ -127,3 +133,7 @@ def _table(document, styles: set[str], caption: str, headers: list[str], rows: l
         for cell, text in zip(cells, values, strict=True):
             cell.paragraphs[0].style = "Table Text"
             cell.paragraphs[0].add_run(text)
+    if widths:
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
