@@ -29,6 +29,8 @@ from pikepdf import Array, Dictionary, Name, String
 
 from conftest import EXAMPLES, copy_project, respgen_process, run_cli
 
+pytestmark = pytest.mark.slow  # the attack suite: many builds, checks and extractions
+
 SEED = EXAMPLES[0].stem
 FINAL = next(p for p in EXAMPLES if "vetting" in p.name)
 
@@ -285,7 +287,6 @@ def test_prune_removes_only_documents_respgen_wrote_in_output(office, name):
     assert name not in json.loads(manifest_path.read_text())["outputs"]
 
 
-@pytest.mark.slow
 def test_a_build_killed_outright_does_not_lock_the_folder_for_good(office):
     for n in range(6):
         shutil.copy(office / "responses" / FINAL.name, office / "responses" / f"copy-{n}.yaml")

@@ -91,6 +91,7 @@ def _assert_refused(result, root: Path, template: str) -> None:
     assert not (root / "PWNED").exists()
 
 
+@pytest.mark.slow  # a build in each kind of template, for each attack
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_a_word_template_cannot_run_code(attack, tmp_path):
     root = _office(tmp_path)
@@ -102,6 +103,7 @@ def test_a_word_template_cannot_run_code(attack, tmp_path):
     _assert_refused(checked, root, "response.docx")
 
 
+@pytest.mark.slow  # a build in each kind of template, for each attack
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_a_pdf_template_cannot_run_code(attack, tmp_path):
     root = _office(tmp_path)
@@ -119,6 +121,7 @@ def built_office(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow  # a build in each kind of template, for each attack
 @pytest.mark.parametrize("kind", ["email.txt", "email.html"])
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_an_email_template_cannot_run_code(attack, kind, built_office, tmp_path):
