@@ -58,3 +58,19 @@ def heading_order(levels: Iterable[int], name: Callable[[int], str]) -> list[tup
             found.append((index, f"heading {name(level)} follows {name(previous)}, skipping a level"))
         previous = level
     return found
+
+
+# WCAG 2 level AA: text needs this contrast with what is behind it (large text 3:1; respgen asks 4.5 of all).
+MIN_CONTRAST = 4.5
+
+
+def contrast(first: str, second: str = "#FFFFFF") -> float:
+    """The WCAG contrast ratio of two colours written #RRGGBB (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

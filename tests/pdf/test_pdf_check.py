@@ -156,7 +156,14 @@ def _no_display_title(doc):
     doc.Root.ViewerPreferences.DisplayDocTitle = False
 
 
+def _interpolated(doc):
+    from respgen.pdf.post import images
+
+    next(iter(images(doc))).Interpolate = True
+
+
 CASES = [
+    (SEED, _interpolated, r"1 image\(s\) ask to be smoothed \(/Interpolate true\), which PDF/A forbids"),
     (SEED, _untag, r"is not tagged.*\n.*\n?.*no structure tree"),
     (SEED, lambda d: d.Root.__delattr__("Lang"), r"does not say its language \(/Lang\)"),
     (SEED, lambda d: set_xmp(d, lambda x: re.sub(r"<dc:title>.*?</dc:title>", "", x, flags=re.S)), r"no title in its XMP"),

@@ -69,6 +69,9 @@ BREAKAGES = [
     ("language in defaults", "word/styles.xml", r'(<w:rPrDefault><w:rPr>.*?<w:lang w:val=")en-GB', r"\1en-US", "default language in the styles is 'en-US'"),
     ("justified text", "word/document.xml", r'<w:pStyle w:val="BodyText"/>', '<w:pStyle w:val="BodyText"/><w:jc w:val="both"/>', "justified"),
     ("capitals only", "word/styles.xml", r'<w:caps w:val="0"/>', "<w:caps/>", "capitals only"),
+    ("stale template name", "docProps/app.xml", r"<DocSecurity>", "<Template>Normal.dotm</Template><DocSecurity>", "name a template it was not made from"),
+    ("stale word count", "docProps/app.xml", r"<DocSecurity>", "<Words>0</Words><DocSecurity>", "say it has no words"),
+    ("a link to a file", "word/_rels/document.xml.rels", r'Target="https://[^"]*"', 'Target="file:///C:/secret.docx"', "which is not a web page"),
 ]
 
 

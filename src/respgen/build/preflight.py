@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from respgen.accessibility import MIN_CONTRAST, contrast
 from respgen.errors import Problem, RespgenError
 from respgen.project import Project
 
@@ -70,6 +71,18 @@ def _office(project: Project) -> tuple[Office | None, list[Problem]]:
         return None, list(exc.problems)
     _, locator = load_yaml(project.office_file)
     problems = []
+    for key in ("primary", "accent"):
+        colour = getattr(office.colours, key)
+        ratio = contrast(colour)
+        if ratio < MIN_CONTRAST:
+            problems.append(
+                locator.problem(
+                    ("colours", key),
+                    f"the colour {colour} has a contrast of {ratio:.1f}:1 with the white page; headings and table"
+                    f" headers in it need at least {MIN_CONTRAST}:1 to be readable (WCAG AA)",
+                    "Choose a darker shade of the office colour (a contrast checker shows the ratio).",
+                )
+            )
     for key in ("logo", "signature"):
         image = getattr(office, key)
         if image is None:

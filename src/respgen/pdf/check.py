@@ -18,6 +18,7 @@ from respgen.accessibility import heading_order, is_web_address
 from respgen.errors import Problem, visible
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
+from respgen.pdf.post import images
 
 _NS = {**xmp.NS, "dc": "http://purl.org/dc/elements/1.1/", "pdfaid": "http://www.aiim.org/pdfa/ns/id/"}
 # Operators that put text or a picture on the page: each must be tagged or an artifact.
@@ -66,6 +67,7 @@ class _Checker:
         self.check_outline()
         self.check_attachments()
         self.check_actions()
+        self.check_images()
         if tagged:
             self.check_marked_content()
             self.check_parent_tree()
@@ -198,6 +200,15 @@ class _Checker:
                 self.fail(f"the embedded file {label!r} has no MIME type (PDF/A-3)")
             elif "/ModDate" not in stream.get("/Params", Dictionary()):
                 self.fail(f"the embedded file {label!r} has no modification date (PDF/A-3)")
+
+    def check_images(self) -> None:
+        """PDF/A (ISO 19005-3, 6.2.8) forbids images that ask viewers to smooth them."""
+        smoothed = [image for image in images(self.pdf) if bool(image.get("/Interpolate", False))]
+        if smoothed:
+            self.fail(
+                f"{len(smoothed)} image(s) ask to be smoothed (/Interpolate true), which PDF/A forbids",
+                hint="Build the document again with this version of respgen, which removes the flag.",
+            )
 
     def check_actions(self) -> None:
         """Nothing may run when the PDF is opened or clicked: no JavaScript, no actions, only links to web pages.

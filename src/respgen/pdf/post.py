@@ -45,6 +45,7 @@ def finish(pdf_bytes: bytes, day: dt.date, source: ResponseSource | None = None)
         artifact_unreached_content(pdf)
         add_header_scope(pdf)
         add_id_tree(pdf)
+        no_interpolated_images(pdf)
         xmp.declare_pdfua(pdf)
         if source is not None:
             embed_source(pdf, Path(source.path).name, source.published_data, day)
@@ -57,6 +58,20 @@ def finish(pdf_bytes: bytes, day: dt.date, source: ResponseSource | None = None)
             fix_metadata_version=False,
         )
         return out.getvalue()
+
+
+def no_interpolated_images(pdf: pikepdf.Pdf) -> None:
+    """Drop /Interpolate from every image: WeasyPrint sets it, and PDF/A forbids it (ISO 19005-3, 6.2.8)."""
+    for image in images(pdf):
+        if "/Interpolate" in image:
+            del image["/Interpolate"]
+
+
+def images(pdf: pikepdf.Pdf):
+    """Every image in the file, soft masks included."""
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == Name.Image:
+            yield obj
 
 
 # --- table fragments -----------------------------------------------------------------

@@ -108,6 +108,19 @@ def check_docx(path) -> list[Problem]:
             kind = rel.reltype.rsplit("/", 1)[-1]
             fail(f"the document fetches its {kind} from outside itself ('{visible(target)[:80]}')", _HARM)
 
+    # What the file says made it, and its statistics, must be true of it: a template's stale copy is not.
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            app = part.blob.decode("utf-8", "replace")
+            template = re.search(r"<Template>([^<]*)</Template>", app)
+            if template and template.group(1).strip():
+                fail(f"the document properties name a template it was not made from ('{visible(template.group(1))[:60]}')",
+                     "Build it again with 'respgen build': respgen writes true properties.")  # fmt: skip
+            words = re.search(r"<Words>(\d+)</Words>", app)
+            if words and int(words.group(1)) == 0 and text_of(document.element).strip():
+                fail("the document properties say it has no words (statistics copied from a template)",
+                     "Build it again with 'respgen build': respgen writes true properties.")  # fmt: skip
+
     # Title, subject and language are what search, screen readers and the archive read.
     props = document.core_properties
     for label, value in (("title", props.title), ("subject", props.subject)):

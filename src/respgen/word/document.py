@@ -24,7 +24,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from respgen import sandbox
+from respgen import __version__, sandbox
 from respgen.errors import RespgenError
 from respgen.files import zip_with_fixed_times
 from respgen.letter import view
@@ -282,6 +282,23 @@ def finish(document, properties: Properties) -> None:
     props.last_printed = moment
     props.identifier = ""
     props.content_status = "Draft" if properties.draft else "Final"
+    _set_application(document, properties.author)
+
+
+def _set_application(document, company: str) -> None:
+    """docProps/app.xml says what made the file; the template's copy claims Word and stale word counts."""
+    from markupsafe import escape
+
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = (
+                "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+                ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+                f"<Application>respgen {escape(__version__)}</Application><DocSecurity>0</DocSecurity>"
+                f"<Company>{escape(company)}</Company><LinksUpToDate>false</LinksUpToDate>"
+                "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+            ).encode()
 
 
 # python-docx refuses a core property longer than this (Word's own limit for the fields it shows).
