@@ -243,7 +243,7 @@ def email(file: Path, draft: bool) -> None:
     click.echo(visible(f"wrote {shown_path(path)}"))
 
 
-@main.command(short_help="Write the tracker of every recommendation, and the report for the panel.")
+@main.command(short_help="Write the tracker workbook and the report for the panel.")
 @click.option("--as-of", "as_of", type=_DAY, metavar="YYYY-MM-DD", help="The day the report describes (default: today).")
 @click.option("--since", type=_DAY, metavar="YYYY-MM-DD", help="The start of the period for 'closed' (default: a quarter before).")
 def tracker(as_of, since) -> None:
