@@ -48,11 +48,6 @@ _IGNORED = (
 _RENDERERS = ("weasyprint", "pydyf", "pikepdf", "docxtpl", "python-docx")
 
 
-def _has_updates(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return b"updates:" in handle.read()
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -139,9 +134,10 @@ class Inputs:
 
     def all_kinds(self, response_file: Path) -> dict[str, str]:
         """The inputs hash of each kind of document of ``response_file`` (which must exist)."""
-        response = sha256_file(Path(response_file))
-        if _has_updates(Path(response_file)):
-            # Only a file that tracks its items needs reading to know what its documents show.
+        data = Path(response_file).read_bytes()  # read once: a response is at most a few megabytes
+        response = hashlib.sha256(data).hexdigest()
+        if b"updates:" in data:
+            # Only a file that tracks its items needs reading (and so pydantic) to know what its documents show.
             from respgen.errors import RespgenError
             from respgen.reading.source import read_response
 
