@@ -157,9 +157,7 @@ def _no_display_title(doc):
 
 
 def _interpolated(doc):
-    from respgen.pdf.post import images
-
-    next(iter(images(doc))).Interpolate = True
+    next(iter(pdftree.images(doc))).Interpolate = True
 
 
 CASES = [

@@ -14,7 +14,7 @@ from pathlib import Path
 from respgen import statute
 from respgen.letter import markup
 from respgen.letter.markup import Blocks
-from respgen.reading.model import FINDINGS_SECTIONS, Item, Office, Recipient, Response
+from respgen.reading.model import FINDINGS_SECTIONS, Image, Item, Office, Recipient, Response
 
 # The Queen died on 8 September 2022; letters dated before it name Her Majesty's Inspectorate.
 _ACCESSION = dt.date(2022, 9, 8)
@@ -179,7 +179,7 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
         office_name=office.name,
         office_address=tuple(office.address),
         office_contact=contact,
-        logo=Picture(assets / office.logo.file, office.logo.alt, office.logo.file) if office.logo else None,
+        logo=picture(office.logo, assets),
         recipients=tuple(office.recipients),
         intro=intro,
         statutory=statutory,
@@ -190,10 +190,13 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
         comments=tuple(comments),
         signatory_name=office.commissioner.name,
         signatory_title=office.commissioner.title,
-        signature=Picture(assets / office.signature.file, office.signature.alt, office.signature.file)
-        if office.signature
-        else None,
+        signature=picture(office.signature, assets),
     )
+
+
+def picture(image: Image | None, assets: Path) -> Picture | None:
+    """An office picture (logo or signature) as the documents show it; ``assets`` is the folder it is in."""
+    return Picture(assets / image.file, image.alt, image.file) if image else None
 
 
 def _row(item: Item, noun: str, at: dt.date) -> ItemRow:

@@ -18,7 +18,6 @@ from respgen.accessibility import heading_order, is_web_address
 from respgen.errors import Problem, visible
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
-from respgen.pdf.post import images
 
 _NS = {**xmp.NS, "dc": "http://purl.org/dc/elements/1.1/", "pdfaid": "http://www.aiim.org/pdfa/ns/id/"}
 # Operators that put text or a picture on the page: each must be tagged or an artifact.
@@ -203,7 +202,7 @@ class _Checker:
 
     def check_images(self) -> None:
         """PDF/A (ISO 19005-3, 6.2.8) forbids images that ask viewers to smooth them."""
-        smoothed = [image for image in images(self.pdf) if bool(image.get("/Interpolate", False))]
+        smoothed = [image for image in pdftree.images(self.pdf) if bool(image.get("/Interpolate", False))]
         if smoothed:
             self.fail(
                 f"{len(smoothed)} image(s) ask to be smoothed (/Interpolate true), which PDF/A forbids",

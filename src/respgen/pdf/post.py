@@ -62,16 +62,9 @@ def finish(pdf_bytes: bytes, day: dt.date, source: ResponseSource | None = None)
 
 def no_interpolated_images(pdf: pikepdf.Pdf) -> None:
     """Drop /Interpolate from every image: WeasyPrint sets it, and PDF/A forbids it (ISO 19005-3, 6.2.8)."""
-    for image in images(pdf):
+    for image in pdftree.images(pdf):
         if "/Interpolate" in image:
             del image["/Interpolate"]
-
-
-def images(pdf: pikepdf.Pdf):
-    """Every image in the file, soft masks included."""
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == Name.Image:
-            yield obj
 
 
 # --- table fragments -----------------------------------------------------------------

@@ -6,17 +6,16 @@ house stylesheet, WeasyPrint, then the same finishing (PDF/A-3a, PDF/UA-1).
 
 from __future__ import annotations
 
-from respgen.letter.view import Picture
+from respgen.letter.view import picture
 from respgen.pdf.document import draw, render_template
 from respgen.project import TRACKER_TEMPLATE as TEMPLATE
 from respgen.project import Project
-from respgen.reading.source import read_office
+from respgen.reading.model import Office
 from respgen.tracking import PanelReport
 
 
-def render(report: PanelReport, project: Project) -> bytes:
-    office = read_office(project.office_file)
-    logo = Picture(project.templates / office.logo.file, office.logo.alt, office.logo.file) if office.logo else None
+def render(report: PanelReport, office: Office, project: Project) -> bytes:
+    logo = picture(office.logo, project.templates)
     html = render_template(
         project,
         TEMPLATE,

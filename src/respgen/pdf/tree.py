@@ -169,3 +169,10 @@ def descendants(element) -> Iterator[Any]:
             seen.add(key)
         yield current
         stack.extend(reversed(child_elements(current)))
+
+
+def images(pdf: pikepdf.Pdf):
+    """Every image in the file, soft masks included."""
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == Name.Image:
+            yield obj

@@ -66,7 +66,7 @@ def render_with(template: Path, letter: view.Letter, *, strict: bool = False, of
     from jinja2 import StrictUndefined
     from jinja2.exceptions import SecurityError
 
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
+    tpl = DocxTemplate(io.BytesIO(template_bytes(template)))
     try:
         tpl.init_docx()
     except Exception as exc:  # python-docx raises many kinds for a damaged file
@@ -112,7 +112,7 @@ def tag_sources(stories) -> list[tuple[str, str]]:
     return out
 
 
-def _template_bytes(path: Path) -> bytes:
+def template_bytes(path: Path) -> bytes:
     try:
         stat = path.stat()
     except OSError:
@@ -144,7 +144,7 @@ def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path
         "office_name": t(letter.office_name),
         "office_address": [t(line) for line in letter.office_address],
         "office_contact": [t(line) for line in letter.office_contact],
-        "logo": _picture(tpl, letter.logo, LOGO_HEIGHT, office_file, "logo"),
+        "logo": inline_picture(tpl, letter.logo, LOGO_HEIGHT, office_file, "logo"),
         "date_text": t(letter.date_text),
         "recipients": [
             {
@@ -190,7 +190,7 @@ def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path
         "headers": [t(h) for h in view.TABLE_HEADERS],
         "signatory_name": t(letter.signatory_name),
         "signatory_title": t(letter.signatory_title),
-        "signature": _picture(tpl, letter.signature, SIGNATURE_HEIGHT, office_file, "signature"),
+        "signature": inline_picture(tpl, letter.signature, SIGNATURE_HEIGHT, office_file, "signature"),
         "details_heading": t(letter.details_heading),
         "key_findings_heading": t(letter.key_findings_heading),
         "addressed_to_label": t(letter.addressed_to_label),
@@ -217,7 +217,7 @@ class _Picture:
     __str__ = __html__
 
 
-def _picture(tpl, picture: view.Picture | None, height, office_file: Path, key: str):
+def inline_picture(tpl, picture: view.Picture | None, height, office_file: Path, key: str):
     if picture is None:
         return None
     if not picture.path.is_file():

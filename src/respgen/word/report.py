@@ -18,35 +18,34 @@ from respgen import sandbox, statute
 from respgen.errors import RespgenError
 from respgen.files import zip_with_fixed_times
 from respgen.letter import markup
-from respgen.letter.view import Picture
+from respgen.letter.view import picture
 from respgen.project import Project
-from respgen.reading.source import read_office
+from respgen.reading.model import Office
 from respgen.tracking import PanelReport, TrackedItem
 from respgen.word import wordml
-from respgen.word.document import LOGO_HEIGHT, Properties, _picture, _template_bytes, finish
+from respgen.word.document import LOGO_HEIGHT, Properties, finish, inline_picture, template_bytes
 
 TABLE_STYLE = "Response Table"
 ITEM_COLUMNS = (Cm(3.0), Cm(6.6), Cm(2.8), Cm(2.3), Cm(2.3))  # report, item, owner, due, progress: 17 cm of A4
 
 
-def render(report: PanelReport, project: Project) -> bytes:
+def render(report: PanelReport, office: Office, project: Project) -> bytes:
     from docxtpl import DocxTemplate
     from jinja2.exceptions import SecurityError
 
-    office = read_office(project.office_file)
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(project.word_template)))
+    tpl = DocxTemplate(io.BytesIO(template_bytes(project.word_template)))
     tpl.init_docx()
     body = tpl.docx.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    logo = Picture(project.templates / office.logo.file, office.logo.alt, office.logo.file) if office.logo else None
+    logo = picture(office.logo, project.templates)
     t = wordml.literal
     context = {
         "marking": t(office.marking),
         "marking_line": t(office.marking),
         "draft": False,
-        "logo": _picture(tpl, logo, LOGO_HEIGHT, project.office_file, "logo"),
+        "logo": inline_picture(tpl, logo, LOGO_HEIGHT, project.office_file, "logo"),
         "office_name": t(office.name),
         "title": t(report.title),
     }

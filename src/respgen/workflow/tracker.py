@@ -18,7 +18,7 @@ from respgen import sandbox
 from respgen.errors import Problem, RespgenError
 from respgen.files import write_together, zip_with_fixed_times
 from respgen.project import Project
-from respgen.reading.source import read_all, read_office
+from respgen.reading.source import read_all
 from respgen.tracking import PanelReport, panel_report
 
 COLUMNS = (
@@ -28,10 +28,9 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def collect(project: Project, as_of: dt.date, since: dt.date | None = None) -> tuple[PanelReport, list[Problem]]:
+def collect(project: Project, office_name: str, as_of: dt.date, since: dt.date | None = None) -> tuple[PanelReport, list[Problem]]:
     sources, problems = read_all(project.response_files())
-    office = read_office(project.office_file)
-    return panel_report(sources, office.name, as_of, since), problems
+    return panel_report(sources, office_name, as_of, since), problems
 
 
 def write(project: Project, as_of: dt.date, since: dt.date | None = None) -> tuple[list[Path], PanelReport, list[Problem]]:
@@ -39,8 +38,7 @@ def write(project: Project, as_of: dt.date, since: dt.date | None = None) -> tup
     from respgen.build.preflight import check_office
     from respgen.pdf import engine
 
-    report, problems = collect(project, as_of, since)
-    check_office(project)  # the report is drawn in the house style: its files must be sound
+    office = check_office(project)  # the report is drawn in the house style: its files must be sound
     if not project.tracker_template.is_file():
         raise RespgenError(
             "there is no templates/tracker.html, which the panel's report is drawn from",
@@ -50,6 +48,7 @@ def write(project: Project, as_of: dt.date, since: dt.date | None = None) -> tup
     unsafe = sandbox.file_problems(project.tracker_template, "the tracker report's template")
     if unsafe:
         raise RespgenError(unsafe)
+    report, problems = collect(project, office.name, as_of, since)
     engine.load()
     from respgen.pdf.report import render as render_pdf
     from respgen.word.report import render as render_docx
@@ -57,8 +56,8 @@ def write(project: Project, as_of: dt.date, since: dt.date | None = None) -> tup
     stem = f"tracker-{as_of.isoformat()}"
     documents = {
         project.output / "tracker.xlsx": workbook(report),
-        project.output / f"{stem}.pdf": render_pdf(report, project),
-        project.output / f"{stem}.docx": render_docx(report, project),
+        project.output / f"{stem}.pdf": render_pdf(report, office, project),
+        project.output / f"{stem}.docx": render_docx(report, office, project),
     }
     write_together(documents)
     return list(documents), report, problems
