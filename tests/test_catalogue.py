@@ -494,6 +494,7 @@ def _response_with_item() -> dict:
 
     data = yaml.safe_load((CATALOGUE / "contract" / "applies-yes.yaml").read_text(encoding="utf-8"))
     assert data["recommendations"]["items"]
+    data["signatory"] = {"name": "Jane Doe", "title": "Deputy Police and Crime Commissioner"}  # an optional section
     return data
 
 

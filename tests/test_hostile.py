@@ -27,7 +27,7 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from conftest import EXAMPLES, copy_project, respgen_process, run_cli
+from conftest import EXAMPLES, copy_project, give_mailboxes, respgen_process, run_cli
 
 pytestmark = pytest.mark.slow  # the attack suite: many builds, checks and extractions
 
@@ -47,6 +47,7 @@ def built(tmp_path_factory) -> Path:
 def office(built: Path, tmp_path: Path) -> Path:
     root = tmp_path / "office"
     shutil.copytree(built, root)
+    give_mailboxes(root)  # the email tests need somewhere to send to
     return root
 
 
@@ -506,16 +507,14 @@ def test_response_files_with_awkward_names_build(office, name):
 
 @pytest.mark.parametrize("field, bad", [("name", "Ffion Jones\u2028Bcc: x@evil.example"), ("role", "Home Secretary\nBcc: x@evil.example"), ("name", "Ffion\x85Jones")])
 def test_a_recipient_name_a_header_could_be_split_at_is_refused(office, field, bad):
-    from respgen.project import Project
-    from respgen.reading.source import read_office
-
-    recipient = read_office(Project(office).office_file).recipients[0]
-    value = getattr(recipient, field)
-    written = json.dumps(value) if value.startswith("[") else value  # as the office file writes it
-    _office_text(office, f"{field}: {written}", f"{field}: {json.dumps(bad)}")
+    # The example names the first recipient by role alone: a name is written in under it.
+    written = {"role": f"  - role: {json.dumps(bad)}", "name": f"  - role: Home Secretary\n    name: {json.dumps(bad)}"}[field]
+    _office_text(office, "  - role: Home Secretary", written)
+    lines = (office / "templates" / "office.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, start=1) if json.dumps(bad) in text)
     result = run_cli(office, "build")
     assert result.exit_code == 1 and ("must be on one line" in result.output or "invisible character" in result.output)
-    assert "templates/office.yaml:45:" in result.output or "templates/office.yaml:46:" in result.output
+    assert f"templates/office.yaml:{line}:" in result.output, result.output
     no_traceback(result.output)
 
 

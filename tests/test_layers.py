@@ -15,7 +15,7 @@ PACKAGE = ROOT / "src" / "respgen"
 
 # Lowest first. A module may import from its own layer and those before it.
 LAYERS = [
-    {"respgen", "respgen.errors", "respgen.statute", "respgen.accessibility", "respgen.fonts", "respgen.files", "respgen.sandbox", "respgen.guard"},
+    {"respgen", "respgen.errors", "respgen.statute", "respgen.accessibility", "respgen.fonts", "respgen.files", "respgen.sandbox", "respgen.guard", "respgen.reports"},
     {"respgen.project", "respgen.reading"},
     {"respgen.letter", "respgen.rules", "respgen.tracking"},
     {"respgen.word", "respgen.pdf"},

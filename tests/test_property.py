@@ -160,7 +160,7 @@ def test_read_and_lay_out_any_text(tmp_path, data):
             + [markup.plain(p) for p in letter.key_points]
             + [markup.plain(s.summary) for s in letter.findings]
             + [f"{r.ref}{markup.plain(r.text)}{r.addressed_to}{markup.plain(r.response)}{r.owner}" for s in letter.findings for r in s.rows]
-            + [markup.plain(c.body) for c in letter.comments]
+            + [markup.plain(c.body) for c in letter.comments + letter.submitted]
         )
     )
     for kind, text in fields(data):

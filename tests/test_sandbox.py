@@ -16,7 +16,7 @@ import pytest
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.exceptions import SecurityError
 
-from conftest import EXAMPLES, copy_project, run_cli
+from conftest import EXAMPLES, copy_project, give_mailboxes, run_cli
 from respgen import sandbox
 
 # Each, if it worked, would touch a file called PWNED in the working folder (or exhaust memory).
@@ -117,6 +117,7 @@ def test_a_pdf_template_cannot_run_code(attack, tmp_path):
 @pytest.fixture(scope="module")
 def built_office(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("mail") / "office")
+    give_mailboxes(root)
     assert run_cli(root, "build", "--jobs", "1").exit_code == 0
     return root
 

@@ -15,7 +15,7 @@ OFFICE_FILE = "office.yaml"
 WORD_TEMPLATE = "response.docx"
 HTML_TEMPLATE = "response.html"
 STYLESHEET = "response.css"
-EMAIL_TEMPLATES = {"plain": "email.txt", "html": "email.html"}
+EMAIL_TEMPLATES = {"plain": "email.txt", "html": "email.html", "invitation": "invitation.txt"}
 TRACKER_TEMPLATE = "tracker.html"
 
 

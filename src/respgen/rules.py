@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from respgen import statute
@@ -27,7 +29,7 @@ from respgen.errors import Problem, Severity
 from respgen.fonts import undrawable
 from respgen.letter import markup
 from respgen.reading.loader import Locator, describe_char, dotted
-from respgen.reading.model import FINDINGS_SECTIONS, Response
+from respgen.reading.model import FINDINGS_SECTIONS, Office, Response
 from respgen.reading.source import ResponseSource
 
 # Every passage ``respgen new`` leaves for the officer starts with this.
@@ -54,31 +56,43 @@ def review(source: ResponseSource, today: dt.date | None = None) -> list[Problem
         + _placeholders(source)
         + _poor_links(source)
         + _updates(source)
+        + _invitation(source)
     )
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def _unanswered(source: ResponseSource) -> list[Problem]:
+    """s.55(5B): every item that falls to the force is answered, and a refusal says why."""
     response = source.response
     final = not response.is_draft
+    severity: Severity = "error" if final else "warning"
+    later = " This must be done before the response is marked final." if not final else ""
     problems = []
-    for key, section in response.findings_sections():
-        noun = FINDINGS_SECTIONS[key][1]
-        for index, item in enumerate(section.items):
-            if not item.applies or (item.response and item.response.strip()):
-                continue
-            message = (
-                f"{noun} {item.ref} applies to this force but has no 'response': section 55(5B) requires the "
-                "comments to explain what action has been or will be taken, or why none will be"
-            )
-            hint = (
-                f"Add 'response:' to {noun} {item.ref} saying what is being done or why nothing will be; "
-                "if it is for other bodies only, write 'applies: false'."
-            )
-            if not final:
-                hint += " This must be done before the response is marked final."
+    for finding in response.findings():
+        item = finding.item
+        answered = bool(item.response and item.response.strip())
+        if getattr(item, "recommendations", None):
+            continue  # a cause of concern is answered through its own recommendations
+        if item.stance == "not accepted" and not answered:
             problems.append(
-                source.locator.problem((key, "items", index), message, hint, severity="error" if final else "warning")
+                source.locator.problem(
+                    finding.path,
+                    f"{finding.name} is not accepted but has no 'response': section 55(5B)(b) requires the comments"
+                    " to say why no action will be taken",
+                    f"Add 'response:' to {finding.name} explaining why it is not accepted.{later}",
+                    severity=severity,
+                )
+            )
+        elif item.applies and not answered:
+            problems.append(
+                source.locator.problem(
+                    finding.path,
+                    f"{finding.name} applies to this force but has no 'response': section 55(5B) requires the "
+                    "comments to explain what action has been or will be taken, or why none will be",
+                    f"Add 'response:' to {finding.name} saying what is being done or why nothing will be; "
+                    f"if it is for other bodies only, write 'applies: false'.{later}",
+                    severity=severity,
+                )
             )
     return problems
 
@@ -87,52 +101,128 @@ def _updates(source: ResponseSource) -> list[Problem]:
     """Updates in date order, none before the report, and the letter's position agreeing with them."""
     response = source.response
     problems = []
-    for key, section in response.findings_sections():
-        noun = FINDINGS_SECTIONS[key][1]
-        for index, item in enumerate(section.items):
-            at = (key, "items", index)
-            for number, (earlier, update) in enumerate(itertools.pairwise(item.updates), start=1):
-                if update.date <= earlier.date:
-                    problems.append(
-                        source.locator.problem(
-                            (*at, "updates", number, "date"),
-                            f"the updates of {noun} {item.ref} are not in date order: {update.date.isoformat()}"
-                            f" comes after {earlier.date.isoformat()}",
-                            "List the updates oldest first, one per date.",
-                        )
-                    )
-            for number, update in enumerate(item.updates):
-                if update.date < response.inspection.published:
-                    problems.append(
-                        source.locator.problem(
-                            (*at, "updates", number, "date"),
-                            f"an update of {noun} {item.ref} is dated {update.date.isoformat()}, before the report was published",
-                            "Check the year.",
-                            severity="warning",
-                        )
-                    )
-            stated, source_update = item.position_at(response.date)
-            if source_update is not None and item.progress is not None and item.progress != stated:
+    for finding in response.findings():
+        item, at, name = finding.item, finding.path, finding.name
+        for number, (earlier, update) in enumerate(itertools.pairwise(item.updates), start=1):
+            if update.date <= earlier.date:
                 problems.append(
                     source.locator.problem(
-                        (*at, "progress"),
-                        f"{noun} {item.ref}: the letter states '{item.progress}', but the update of"
-                        f" {source_update.date.isoformat()}, before the letter's date, says '{stated}'",
-                        "'progress' is the position on the letter's date; later positions go in 'updates'."
-                        " Make the two agree.",
+                        (*at, "updates", number, "date"),
+                        f"the updates of {name} are not in date order: {update.date.isoformat()}"
+                        f" comes after {earlier.date.isoformat()}",
+                        "List the updates oldest first, one per date.",
+                    )
+                )
+        for number, update in enumerate(item.updates):
+            if update.date < response.inspection.published:
+                problems.append(
+                    source.locator.problem(
+                        (*at, "updates", number, "date"),
+                        f"an update of {name} is dated {update.date.isoformat()}, before the report was published",
+                        "Check the year.",
                         severity="warning",
                     )
                 )
-            if item.revised_due and not item.revised_due_reason:
-                problems.append(
-                    source.locator.problem(
-                        (*at, "revised_due"),
-                        f"{noun} {item.ref} has a revised due date but no 'revised_due_reason'",
-                        "Say why the date moved: the panel will ask.",
-                        severity="warning",
-                    )
+        stated, source_update = item.position_at(response.date)
+        if source_update is not None and item.progress is not None and item.progress != stated:
+            problems.append(
+                source.locator.problem(
+                    (*at, "progress"),
+                    f"{name}: the letter states '{item.progress}', but the update of"
+                    f" {source_update.date.isoformat()}, before the letter's date, says '{stated}'",
+                    "'progress' is the position on the letter's date; later positions go in 'updates'."
+                    " Make the two agree.",
+                    severity="warning",
                 )
+            )
+        if item.revised_due and not item.revised_due_reason:
+            problems.append(
+                source.locator.problem(
+                    (*at, "revised_due"),
+                    f"{name} has a revised due date but no 'revised_due_reason'",
+                    "Say why the date moved: the panel will ask.",
+                    severity="warning",
+                )
+            )
     return problems
+
+
+def _invitation(source: ResponseSource) -> list[Problem]:
+    """The letter's date and the s.55(4) invitation's dates in an order the law allows."""
+    response = source.response
+    published = response.inspection.published
+    problems = []
+    if response.date < published:
+        problems.append(
+            source.locator.problem(
+                ("date",),
+                f"the response is dated {statute.long_date(response.date)}, before the report was published"
+                f" ({statute.long_date(published)})",
+                "Check the year of 'date' and of 'inspection: published'.",
+                severity="warning",
+            )
+        )
+    invitation = response.invitation
+    if invitation is None:
+        return problems
+    deadline = statute.deadline(published)
+    if invitation.reply_by and invitation.reply_by > deadline:
+        problems.append(
+            source.locator.problem(
+                ("invitation", "reply_by"),
+                f"the chief constable is asked to reply by {statute.long_date(invitation.reply_by)}, after the"
+                f" commissioner's own deadline of {statute.long_date(deadline)} (56 days from publication)",
+                "Set a date that leaves time to consider the comments and publish them with the response"
+                " (section 55(4) and (5A)): 28 days after publication is usual.",
+                severity="warning",
+            )
+        )
+    for name in ("reply_by", "received"):
+        day = getattr(invitation, name)
+        if day and invitation.sent and day < invitation.sent:
+            problems.append(
+                source.locator.problem(
+                    ("invitation", name),
+                    f"'invitation.{name}' ({day.isoformat()}) is before the invitation was sent ({invitation.sent.isoformat()})",
+                    "Check the dates.",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+# What the example office file, and an office file not yet finished, hold instead of real details.
+_PLACEHOLDERS = re.compile(r"\[(name|address|title|email|number) of|placeholder|\.example\b|@example\.", re.IGNORECASE)
+
+
+def office_placeholders(office: Office, office_file: Path) -> list[Problem]:
+    """Errors for details in ``office_file`` still waiting to be filled in.
+
+    A final response is published and sent: it must not be addressed to "[Name of
+    the Home Secretary]", print a made-up mailbox, or have its email go to one.
+    """
+    found: list[tuple[tuple, str | None]] = []
+    for index, recipient in enumerate(office.recipients):
+        for key in ("name", "role", "email"):
+            found.append((("recipients", index, key), getattr(recipient, key)))
+        found += [(("recipients", index, "address", n), line) for n, line in enumerate(recipient.address)]
+    found += [(("address", n), line) for n, line in enumerate(office.address)]
+    found += [(("telephone",), office.telephone), (("email",), office.email), (("website",), office.website)]
+    found.append((("chief_constable", "email"), office.chief_constable.email))
+    waiting = [(path, value) for path, value in found if value and _PLACEHOLDERS.search(value)]
+    if not waiting:
+        return []
+    from respgen.reading.loader import load_yaml
+
+    _, locator = load_yaml(office_file)
+    return [
+        locator.problem(
+            path,
+            f"'{dotted(path)}' in the office file still holds a placeholder ({value!r})",
+            "Put the real details in templates/office.yaml before a final response is built or sent.",
+        )
+        for path, value in waiting
+    ]
 
 
 def _late(source: ResponseSource) -> list[Problem]:
@@ -223,9 +313,14 @@ def _rich_texts(response: dict) -> Iterator[tuple[tuple, str | None]]:
         section = response.get(key) or {}
         yield (key, "summary"), section.get("summary")
         for index, item in enumerate(section.get("items") or []):
-            yield (key, "items", index, "text"), item.get("text")
-            yield (key, "items", index, "response"), item.get("response")
-    for key in ("commissioner", "chief_constable"):
+            places = [((key, "items", index), item)] + [
+                ((key, "items", index, "recommendations", number), inner)
+                for number, inner in enumerate(item.get("recommendations") or [])
+            ]
+            for path, found in places:
+                for field in ("text", "reason", "response"):
+                    yield (*path, field), found.get(field)
+    for key in ("commissioner", "chief_constable", "reply_to_chief_constable"):
         yield ("response", key), (response.get("response") or {}).get(key)
 
 
@@ -242,14 +337,14 @@ def _dates(response: Response, locator: Locator, today: dt.date | None = None) -
         (("inspection", "published"), response.inspection.published, FUTURE_YEARS),
         (("date",), response.date, FUTURE_YEARS),
     ]
-    for key, section in response.findings_sections():
-        for index, item in enumerate(section.items):
-            if item.due:
-                checks.append(((key, "items", index, "due"), item.due, DUE_YEARS))
-            if item.revised_due:
-                checks.append(((key, "items", index, "revised_due"), item.revised_due, DUE_YEARS))
-            for number, update in enumerate(item.updates):
-                checks.append(((key, "items", index, "updates", number, "date"), update.date, FUTURE_YEARS))
+    for finding in response.findings():
+        item, at = finding.item, finding.path
+        if item.due:
+            checks.append(((*at, "due"), item.due, DUE_YEARS))
+        if item.revised_due:
+            checks.append(((*at, "revised_due"), item.revised_due, DUE_YEARS))
+        for number, update in enumerate(item.updates):
+            checks.append(((*at, "updates", number, "date"), update.date, FUTURE_YEARS))
     warnings = []
     for path, date, years in checks:
         latest = today.replace(year=today.year + years, day=min(today.day, 28))

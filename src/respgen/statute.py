@@ -21,8 +21,9 @@ def deadline(published: dt.date) -> dt.date:
 
 
 def long_date(day: dt.date) -> str:
-    """A date as GOV.UK writes it: 5 March 2020."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as GOV.UK writes it: 5 March 2020; a due month or quarter as the officer wrote it."""
+    written = getattr(day, "written", None)
+    return written if written else f"{day.day} {day:%B %Y}"
 
 
 def days_left(published: dt.date, today: dt.date) -> int:
@@ -37,7 +38,8 @@ def days_late(published: dt.date, day: dt.date) -> int:
 
 def short_date(day: dt.date) -> str:
     """A date for a narrow table column: 5 Mar 2020."""
-    return f"{day.day} {day:%b %Y}"
+    written = getattr(day, "written", None)
+    return written if written else f"{day.day} {day:%b %Y}"
 
 
 def plural(count: int, word: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from respgen import statute
 from respgen.letter import markup
-from respgen.reading.model import CLOSED, FINDINGS_SECTIONS, Item, Update
+from respgen.reading.model import CLOSED, Item, Update
 from respgen.reading.source import ResponseSource
 
 NEXT_QUARTER = dt.timedelta(days=91)
@@ -121,11 +121,10 @@ def panel_report(sources: list[ResponseSource], office: str, as_of: dt.date, sin
     since = since or as_of - NEXT_QUARTER
     items = []
     for source in sorted(sources, key=lambda s: (s.response.inspection.published, s.path.name)):
-        response = source.response
-        for key, section in response.findings_sections():
-            noun = FINDINGS_SECTIONS[key][1]
-            for item in section.items:
-                items.append(_tracked(source, noun, item, as_of))
+        for finding in source.response.findings():
+            if getattr(finding.item, "recommendations", None):
+                continue  # a cause of concern is followed through its own recommendations
+            items.append(_tracked(source, finding.noun, finding.item, as_of))
     title = f"Progress on HMICFRS recommendations: position at {statute.long_date(as_of)}"
     return PanelReport(title, office, as_of, since, tuple(items))
 
@@ -144,7 +143,7 @@ def _tracked(source: ResponseSource, noun: str, item: Item, as_of: dt.date) -> T
         kind=noun,
         ref=item.ref,
         text=markup.plain(markup.parse(item.text)),
-        addressed_to=item.addressed_to or "",
+        addressed_to=item.addressees,
         applies=item.applies,
         owner=item.owner or "",
         due=due,

@@ -54,6 +54,8 @@ def test_recipients_are_the_home_secretary_and_hmicfrs():
     view = _letter("2020-01-10-both-sides-of-the-coin.yaml")
     roles = [r.role for r in view.recipients]
     assert roles == ["Home Secretary", "HM Chief Inspector of Constabulary"]
+    # The office names no holder, so the role heads each address block.
+    assert [r.name for r in view.recipients] == roles
     assert "2 Marsham Street" in view.recipients[0].address
     assert view.date == dt.date(2020, 2, 20) and view.date_text == "20 February 2020"
 

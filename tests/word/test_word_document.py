@@ -136,7 +136,7 @@ def test_the_parts_of_the_letter_are_in_the_house_styles(office):
     styled = [(style_of(document, p), squash(text_of(p))) for p in body_paragraphs(document)]
     assert ("Title", squash(letter.title)) in styled
     headings = [t for s, t in styled if s == "Heading 1"]
-    assert headings == ["Inspection details", "Key findings", "Recommendations", *[c.heading for c in letter.comments]]
+    assert headings == ["Inspection details", "Key findings", "Recommendations", *[c.heading for c in letter.comments + letter.submitted]]
     bullets = [t for s, t in styled if s == "List Bullet"]
     assert bullets == [squash(markup.plain(p)) for p in letter.key_points]
     assert ("Statutory", squash(letter.statutory)) in styled
@@ -187,19 +187,22 @@ def test_awkward_characters_and_curly_brackets_come_out_literally(office):
 def test_findings_tables_have_a_repeating_header_row_and_a_row_per_item(office):
     letter = letter_of(office, "tricky")
     document = Document(docx_of(office, "tricky"))
-    assert len(document.tables) == len([s for s in letter.findings if s.rows]) == 2
-    for table, section in zip(document.tables, [s for s in letter.findings if s.rows], strict=True):
+    groups = [group for s in letter.findings for group in s.groups if group.rows]
+    assert len(document.tables) == len(groups) == 2
+    for table, group in zip(document.tables, groups, strict=True):
         header = table.rows[0]
-        assert tuple(c.text for c in header.cells) == view.TABLE_HEADERS
+        # Headed by the section's own noun; a column no item fills is left out.
+        assert tuple(c.text for c in header.cells) == tuple(h for h in group.headers if h)
+        assert header.cells[1].text in ("Recommendation", "Area for improvement", "Cause of concern")
         assert header._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
-        assert len(table.rows) == 1 + len(section.rows)
-        for row, item in zip(table.rows[1:], section.rows, strict=True):
+        assert len(table.rows) == 1 + len(group.rows)
+        for row, item in zip(table.rows[1:], group.rows, strict=True):
             cells = [squash(c.text) for c in row.cells]
             assert cells[0] == item.ref
             assert squash(markup.plain(item.text)) in cells[1]
-            assert cells[3:] == [item.owner, item.due, item.progress]
+            assert cells[3:] == [getattr(item, key) for key in group.columns[3:]]
         caption = table._tbl.tblPr.find(qn("w:tblCaption"))
-        assert caption.get(qn("w:val")) == section.caption
+        assert caption.get(qn("w:val")) == group.caption
     other = document.tables[0].rows[2].cells[1].text
     assert "for other bodies; not for this force" in other
     # A nested list in a cell is a real list.

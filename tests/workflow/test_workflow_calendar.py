@@ -27,9 +27,13 @@ def test_one_all_day_event_per_response_on_its_deadline_with_a_reminder(project_
     scaffold.new(project, TITLE, dt.date(2026, 11, 20), "PEEL inspection", today=dt.date(2026, 11, 21))
     path, count, problems = calendar.write(project, now=NOW)
     assert path == project_dir / "output" / "deadlines.ics"
-    assert count == len(project.response_files()) == 3 and not problems
+    assert len(project.response_files()) == 3 and count == 4 and not problems
     events = events_of(path.read_bytes())
-    assert len(events) == 3
+    assert len(events) == 4  # each deadline, and the date set for the new draft's chief constable's comments
+    reply = next(event for summary, event in events.items() if summary.startswith("Chief constable's comments due: "))
+    assert reply["DTSTART"].dt == dt.date(2026, 12, 18)  # the scaffold's suggestion, 28 days after publication
+    assert "section 55(4)" in str(reply["DESCRIPTION"]) and "respgen invite" in str(reply["DESCRIPTION"])
+    assert reply["UID"] != next(e for s, e in events.items() if s.startswith("Section 55 response due: A report"))["UID"]
     county = events[
         "Section 55 response due: Both sides of the coin: An inspection of how the police and National Crime "
         "Agency consider vulnerable people who are both victims and offenders in ‘county lines’ drug offending"

@@ -11,6 +11,7 @@ from conftest import run_cli as run
 from respgen import rules
 from respgen.project import Project
 from respgen.reading.source import read_response
+from respgen.reports import KINDS
 from respgen.workflow import new as scaffold
 
 TITLE = "PEEL 2025–27: An inspection of Cumbria Constabulary & its “partners” <2026> {{ jinja }} 🚓"
@@ -45,11 +46,21 @@ def test_new_writes_a_draft_with_every_section_today_and_the_deadline(project_di
     assert response.inspection.type == "PEEL inspection"
     assert response.status == "draft"
     assert response.date == dt.date(2026, 11, 28)
-    # Every section is present and explained by a comment.
-    for key in ("key_findings", "recommendations", "areas_for_improvement", "causes_of_concern"):
-        assert getattr(response, key) is not None
+    # A PEEL report's shape: grades, a cause of concern with its own recommendation, areas for
+    # improvement, and no stand-alone recommendations.
+    assert len(response.inspection.grades) == 8
+    assert response.recommendations is None
+    concern = response.causes_of_concern.items[0]
+    assert concern.recommendations[0].ref == "1.1"
+    assert response.areas_for_improvement.items[0].ref == "1"
     assert response.response.chief_constable
-    for key in ("inspection:", "date:", "status:", "key_findings:", "recommendations:", "areas_for_improvement:",
+    # The s.55(4) invitation, with a reply-by date suggested 28 days after publication.
+    assert response.invitation.reply_by == dt.date(2026, 12, 18)
+    assert "section 55(4)" in text.lower()
+    # Editors complete and check the keys from the schema named in the first line.
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../templates/response.schema.json"
+    # Every section is explained by a comment.
+    for key in ("inspection:", "  grades:", "date:", "status:", "invitation:", "key_findings:", "areas_for_improvement:",
                 "causes_of_concern:", "response:", "  commissioner:", "  chief_constable:", "      response:"):
         line_no = next(i for i, line in enumerate(text.splitlines()) if line.startswith(key))
         before = text.splitlines()[line_no - 1] if line_no else ""
@@ -58,6 +69,22 @@ def test_new_writes_a_draft_with_every_section_today_and_the_deadline(project_di
     # A draft: the unwritten passages are one warning, not errors.
     problems = rules.review(source)
     assert problems and not any(p.is_error for p in problems)
+
+
+def test_a_thematic_scaffold_has_recommendations_for_several_bodies_and_no_grades(project_dir):
+    path = scaffold.new(Project(project_dir), "Stalking", dt.date(2026, 11, 20), "Thematic inspection", today=dt.date(2026, 11, 28))
+    response = read_response(path).response
+    assert response.inspection.grades == []
+    item = response.recommendations.items[0]
+    assert item.addressed_to == ["Chief constables", "Police and crime commissioners"] and item.applies
+    assert response.causes_of_concern is None
+
+
+def test_new_help_lists_the_kinds_of_report(project_dir):
+    result = run(project_dir, "new", "--help")
+    assert result.exit_code == 0
+    for kind in KINDS:
+        assert kind in " ".join(result.output.split())
 
 
 def test_new_without_a_type_leaves_it_to_write_and_a_final_with_it_is_refused(project_dir):

@@ -79,9 +79,13 @@ def test_json_for_scripts(project_dir):
         "outputs": "not built",
         "overdue": True,
         "timing": "overdue by 6 days",
-        "items": {"not stated": 1},  # the scaffold's one recommendation, its progress not yet written
+        "items": {"not stated": 2},  # the PEEL scaffold's recommendation and area for improvement, not yet written
         "overdue_items": 0,
-        "actions": "0 of 1 closed",
+        "actions": "0 of 2 closed",
+        "reply_by": "2026-12-18",  # the scaffold's suggestion: 28 days after publication
+        "comments_received": False,
+        "awaiting_comments": True,
+        "reply_by_passed": True,
     }
 
 

@@ -53,6 +53,17 @@ def build_response(
 
     source = read_response(path)
     problems = rules.review(source)
+    if not source.response.is_draft:
+        waiting = rules.office_placeholders(office, project.office_file)
+        if waiting:
+            problems += [
+                Problem(
+                    "this final response is not built while the office file still holds placeholder details",
+                    file=path,
+                    hint="Fill them in (see the messages about templates/office.yaml), or keep 'status: draft' until then.",
+                ),
+                *waiting,
+            ]
     if any(p.is_error for p in problems) or (strict and problems):
         raise RespgenError(problems)
     letter = view.letter(source.response, office, project.templates)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from respgen import __version__
+from respgen import __version__, reports
 from respgen.cli.progress import say
 from respgen.errors import Problem, RespgenError, shown_path, visible
 from respgen.project import Project
@@ -162,7 +162,15 @@ _DAY = click.DateTime(formats=["%Y-%m-%d"])
 @main.command(short_help="Start a new response file, with the deadline worked out.")
 @click.argument("title")
 @click.option("--published", required=True, type=_DAY, metavar="YYYY-MM-DD", help="The day HMICFRS published the report.")
-@click.option("--type", "kind", metavar="TEXT", help='The type of inspection, for example "PEEL inspection".')
+@click.option(
+    "--type",
+    "kind",
+    metavar="TEXT",
+    help="The type of inspection. A PEEL or force inspection starts with grades, causes of concern and areas for"
+    " improvement; a thematic report with recommendations for several bodies. Known kinds: "
+    + "; ".join(f'"{name}"' for name in reports.KINDS)
+    + ".",
+)
 @click.option("--date", "day", type=_DAY, metavar="YYYY-MM-DD", help="The date of the response (default: today).")
 def new(title: str, published, kind: str | None, day) -> None:
     """Start a new response to the inspection report called TITLE.
@@ -241,6 +249,46 @@ def email(file: Path, draft: bool) -> None:
 
     path = write(_project(), file, draft=draft)
     click.echo(visible(f"wrote {shown_path(path)}"))
+
+
+@main.command(short_help="Write the email inviting the chief constable's comments.")
+@click.argument("file", type=click.Path(path_type=Path))
+def invite(file: Path) -> None:
+    """Write output/<name>.invitation.eml: the invitation to the chief constable to comment.
+
+    Section 55(4) of the Police Act 1996: before publishing, the commissioner
+    invites the chief constable to comment on the report by a date the
+    commissioner sets. The date is 'invitation: reply_by:' in the response file;
+    the address is 'chief_constable: email:' in templates/office.yaml. The email
+    opens in Outlook as a new message, ready to check and send.
+    """
+    from respgen.workflow.mail import write_invitation
+
+    path = write_invitation(_project(), file)
+    click.echo(visible(f"wrote {shown_path(path)}"))
+
+
+@main.command(short_help="Print the response file's schema, for editors that check YAML.")
+@click.option("--write", "write_file", is_flag=True, help="Write it to templates/response.schema.json instead.")
+def schema(write_file: bool) -> None:
+    """Print the JSON Schema of a response file.
+
+    Editors such as VS Code (with its YAML extension) read it from the first line
+    'respgen new' writes, then complete keys and flag misspelt ones as you type.
+    With --write, it is written to templates/response.schema.json, where that
+    line looks for it.
+    """
+    from respgen.files import write_atomic
+    from respgen.reading import schema as response_schema
+
+    text = response_schema.text()
+    if not write_file:
+        click.echo(text, nl=False)
+        return
+    project = _project()
+    target = project.templates / response_schema.FILE_NAME
+    write_atomic(target, text.encode("utf-8"))
+    click.echo(visible(f"wrote {shown_path(target)}"))
 
 
 @main.command(short_help="Write the tracker workbook and the report for the panel.")

@@ -44,6 +44,18 @@ class Reporter(Silent):
     def __init__(self, shown: Callable[[Path], str], quiet: bool = False):
         self.shown = shown
         self.quiet = quiet
+        self._said: set[str] = set()
+
+    def _to_say(self, built: Built) -> list[Problem]:
+        """The build's problems, less those about another file (the office's) already said for another response."""
+        fresh = []
+        for problem in built.problems + built.warnings:
+            told = str(problem)
+            if problem.file is not None and Path(problem.file) != Path(built.source) and told in self._said:
+                continue
+            self._said.add(told)
+            fresh.append(problem)
+        return fresh
 
     def note(self, message: str) -> None:
         if not self.quiet:
@@ -53,7 +65,7 @@ class Reporter(Silent):
         say(problem)
 
     def done(self, built: Built) -> None:
-        for problem in built.problems + built.warnings:
+        for problem in self._to_say(built):
             self.problem(problem)
         if not self.quiet:
             for output in built.documents:
@@ -114,7 +126,7 @@ class BarReporter(Reporter):
         self.errors.print(str(problem), style="red" if problem.is_error else "yellow", markup=False, highlight=False)
 
     def done(self, built: Built) -> None:
-        for problem in built.problems + built.warnings:
+        for problem in self._to_say(built):
             self.problem(problem)
         self.bar.advance(self.task)
 

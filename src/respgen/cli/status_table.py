@@ -48,7 +48,7 @@ def print_table(report: Report, today: dt.date, file=None, colour: bool | None =
             Text(statute.short_date(row.published)),
             Text(statute.short_date(row.deadline)),
             Text(row.timing, style=timing_style),
-            Text(row.status),
+            Text.assemble(row.status, *(("\n", (row.comments, "bold red" if row.reply_by_passed else "yellow")) if row.comments else ())),
             Text(row.outputs, style=outputs_style),
             Text(row.actions, style="bold red" if row.overdue_items else ""),
         )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from respgen.accessibility import is_web_address
 
@@ -70,6 +71,89 @@ Ref = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1)]
 Progress = Literal["not started", "awaiting allocation", "in progress", "awaiting sign-off", "complete", "no action"]
 CLOSED = ("complete", "no action")  # an item in either is closed: nothing more is tracked
 
+# Words officers write for a position, read as the obvious one. "No action" has legal weight
+# (s.55(5B)), so nothing is ever read as it but the words themselves.
+PROGRESS_WORDS = {
+    "in progress": ("ongoing", "on going", "in hand", "underway", "under way", "started", "in train", "on track",
+                    "progressing", "in-progress", "work in progress"),
+    "complete": ("completed", "done", "finished", "achieved", "implemented", "delivered"),
+    "not started": ("not yet started", "not begun", "not yet begun", "to do", "to start", "not commenced", "planned"),
+    "awaiting sign-off": ("awaiting sign off", "awaiting signoff", "awaiting approval", "for sign-off", "for sign off"),
+    "awaiting allocation": ("unallocated", "to be allocated", "not allocated"),
+}  # fmt: skip
+_PROGRESS_READ = {word: meaning for meaning, words in PROGRESS_WORDS.items() for word in words}
+
+
+def _progress(value):
+    # "Complete", "In Progress " and "ongoing" all mean what they say.
+    if isinstance(value, str):
+        word = " ".join(value.split()).lower()
+        return _PROGRESS_READ.get(word, word)
+    return value
+
+
+Grade = Literal["outstanding", "good", "adequate", "requires improvement", "inadequate", "not graded"]
+Stance = Literal["accepted", "partly accepted", "not accepted"]
+
+
+class Period(dt.date):
+    """A due date written as a month or a quarter: compared as its last day, shown as the officer wrote it."""
+
+    written: str
+
+    def __new__(cls, last: dt.date, written: str):
+        period = super().__new__(cls, last.year, last.month, last.day)
+        period.written = written
+        return period
+
+    def __reduce__(self):  # workers receive responses by pickling
+        return (Period, (dt.date(self.year, self.month, self.day), self.written))
+
+
+_MONTHS = {name.lower(): number for number, name in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"], start=1)}  # fmt: skip
+_MONTH_NUMBER = re.compile(r"(\d{4})-(\d{1,2})")
+_MONTH_NAME = re.compile(r"([A-Za-z]+)\s+(\d{4})")
+_QUARTER = re.compile(r"(?:(\d{4})\s*-?\s*Q([1-4])|Q([1-4])\s*-?\s*(\d{4}))", re.IGNORECASE)
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def _due(value):
+    # A day stays a date; "2027-03", "March 2027" and "2027 Q1" (January to March) are periods.
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split())
+    if match := _MONTH_NUMBER.fullmatch(text):
+        year, month = int(match[1]), int(match[2])
+    elif (match := _MONTH_NAME.fullmatch(text)) and match[1].lower() in _MONTHS:
+        year, month = int(match[2]), _MONTHS[match[1].lower()]
+    elif match := _QUARTER.fullmatch(text):
+        year, quarter = int(match[1] or match[4]), int(match[2] or match[3])
+        month = quarter * 3
+    elif re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        return value  # a day written as text: the date check reads it (or says why it cannot)
+    else:
+        raise ValueError("must be a day (2027-03-31), a month (2027-03 or March 2027) or a quarter (2027 Q1)")
+    if not 1 <= month <= 12:
+        raise ValueError("must be a date (YYYY-MM-DD), a month (2027-03 or March 2027) or a quarter (2027 Q1)")
+    return Period(_last_day(year, month), text)
+
+
+def _bodies(value):
+    # `addressed_to: Chief constables` and a list of bodies mean the same kind of thing.
+    return [value] if isinstance(value, str) else value
+
+
+def in_words(names: list[str] | tuple[str, ...]) -> str:
+    """Names as a sentence would list them: "A", "A and B", "A, B and C"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
@@ -83,6 +167,7 @@ class Inspection(Model):
     published: dt.date
     type: Text
     url: WebAddress | None = None
+    grades: Annotated[list[Grading], Field(max_length=MAX_ITEMS)] = []  # the report's graded judgments, in its order
 
 
 class KeyFindings(Model):
@@ -94,8 +179,23 @@ class Update(Model):
     """Where an item stood on a day after (or at) publication, as reported to the panel."""
 
     date: dt.date
-    progress: Progress
+    progress: ProgressWord
     note: RichText | None = None
+
+
+Due = Annotated[
+    dt.date,
+    BeforeValidator(_due),
+    WithJsonSchema({"type": "string", "description": "a day (2027-03-31), a month (2027-03, March 2027) or a quarter (2027 Q1)"}),
+]
+ProgressWord = Annotated[Progress, BeforeValidator(_progress)]
+Bodies = Annotated[
+    list[OneLine],
+    BeforeValidator(_bodies),
+    Field(min_length=1, max_length=MAX_ITEMS),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
+RefText = Annotated[Ref, WithJsonSchema({"type": ["string", "number"]})]
 
 
 class Item(Model):
@@ -106,15 +206,17 @@ class Item(Model):
     shows an update dated after it, so tracking never changes a published letter.
     """
 
-    ref: Ref
+    ref: RefText
     text: RichText
-    addressed_to: str | None = None
+    addressed_to: Bodies | None = None
     applies: bool = True
+    reason: RichText | None = None  # why it does not apply to this force
+    stance: Stance | None = None
     response: RichText | None = None
     owner: str | None = None
-    due: dt.date | None = None
-    progress: Progress | None = None
-    revised_due: dt.date | None = None
+    due: Due | None = None
+    progress: ProgressWord | None = None
+    revised_due: Due | None = None
     revised_due_reason: OneLine | None = None
     updates: Annotated[list[Update], Field(max_length=MAX_ITEMS)] = []
 
@@ -127,6 +229,11 @@ class Item(Model):
         return self.progress, None
 
     @property
+    def addressees(self) -> str:
+        """Who the report addresses it to, in words ("Chief constables and police and crime commissioners")."""
+        return in_words(self.addressed_to or [])
+
+    @property
     def current(self) -> Progress | None:
         return self.position_at(dt.date.max)[0]
 
@@ -136,14 +243,57 @@ class Item(Model):
         return self.revised_due or self.due
 
 
+class Concern(Item):
+    """A cause of concern: HMICFRS always accompanies one with recommendations, which it may hold."""
+
+    accelerated: bool = False  # raised before the report was published
+    issued: dt.date | None = None
+    recommendations: Annotated[list[Item], Field(max_length=MAX_ITEMS)] = []
+
+
 class Findings(Model):
     summary: RichText | None = None
     items: Annotated[list[Item], Field(max_length=MAX_ITEMS)] = []
 
 
+class Concerns(Findings):
+    items: Annotated[list[Concern], Field(max_length=MAX_ITEMS)] = []  # type: ignore[assignment]
+
+
+class Grading(Model):
+    area: OneLine
+    grade: Annotated[Grade, BeforeValidator(lambda v: " ".join(v.split()).lower() if isinstance(v, str) else v)]
+
+
 class Comments(Model):
     commissioner: RichText
     chief_constable: RichText | None = None
+    reply_to_chief_constable: RichText | None = None  # s.55(5A): the commissioner's response to those comments
+
+
+class Signatory(Model):
+    """Who signs this response, when not the office's commissioner (a deputy, an acting commissioner)."""
+
+    name: OneLine
+    title: OneLine
+
+
+class Invitation(Model):
+    """s.55(4): the chief constable was invited to comment before a date the commissioner set."""
+
+    sent: dt.date | None = None
+    reply_by: dt.date | None = None
+    received: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One item wherever it is in the file: a section's item, or a cause of concern's recommendation."""
+
+    path: tuple  # its place in the file: ("causes_of_concern", "items", 0, "recommendations", 1)
+    noun: str  # "recommendation"
+    name: str  # "cause of concern 1, recommendation 1.1": how messages and the tracker name it
+    item: Item
 
 
 # The three kinds of finding a report lists, as the response file names them: (heading, noun).
@@ -159,10 +309,13 @@ class Response(Model):
     date: dt.date
     status: Literal["draft", "final"]
     key_findings: KeyFindings
-    recommendations: Findings
+    recommendations: Findings | None = None  # a report may make none
     areas_for_improvement: Findings | None = None
-    causes_of_concern: Findings | None = None
+    causes_of_concern: Concerns | None = None
     response: Comments
+    signatory: Signatory | None = None
+    marking: Text | None = None  # this response's protective marking, when not the office's
+    invitation: Invitation | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -172,6 +325,24 @@ class Response(Model):
         """(key, section) for each kind of finding the response has, in the letter's order."""
         return [(key, section) for key in FINDINGS_SECTIONS if (section := getattr(self, key)) is not None]
 
+    def findings(self) -> list[Finding]:
+        """Every item in file order, a cause of concern followed by its own recommendations."""
+        found = []
+        for key, section in self.findings_sections():
+            noun = FINDINGS_SECTIONS[key][1]
+            for index, item in enumerate(section.items):
+                found.append(Finding((key, "items", index), noun, f"{noun} {item.ref}", item))
+                for number, inner in enumerate(getattr(item, "recommendations", [])):
+                    found.append(
+                        Finding(
+                            (key, "items", index, "recommendations", number),
+                            "recommendation",
+                            f"{noun} {item.ref}, recommendation {inner.ref}",
+                            inner,
+                        )
+                    )
+        return found
+
 
 # --- the office file (templates/office.yaml) ---------------------------------
 
@@ -180,10 +351,12 @@ class Person(Model):
     name: OneLine
     title: OneLine
     abbreviation: str | None = None  # e.g. PCC, shown after the title where the letter introduces it
+    short_title: OneLine | None = None  # how headings name them: "Commissioner" gives "The Commissioner’s response"
+    email: Mailbox | None = None  # where the chief constable's invitation to comment goes
 
 
 class Recipient(Model):
-    name: OneLine
+    name: OneLine | None = None  # the holder's name; the role alone also addresses them, and outlasts them
     role: OneLine
     address: list[str] = []
     email: Mailbox | None = None
@@ -202,6 +375,8 @@ class Colours(Model):
 class Office(Model):
     name: OneLine
     force: Text
+    # The words before the inspection's title in each document's title.
+    response_title: OneLine = "Police and Crime Commissioner’s response"
     commissioner: Person
     chief_constable: Person
     address: list[str]

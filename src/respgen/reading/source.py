@@ -272,7 +272,9 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
-        close = difflib.get_close_matches(str(given), choices, n=1, cutoff=0.4)
+        # "No action" has legal weight (s.55(5B)): it is never offered as a guess for another word.
+        guesses = [choice for choice in choices if choice != "no action"]
+        close = difflib.get_close_matches(str(given).lower(), guesses, n=1, cutoff=0.4)
         hint = f"Use one of: {expected}." + (f" Did you mean '{close[0]}'?" if close else "")
         return locator.problem(loc, f"'{where}' cannot be {given!r}", hint)
     if kind == "bool_parsing" or kind == "bool_type":

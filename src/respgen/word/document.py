@@ -43,7 +43,7 @@ VARIABLES = frozenset(
         "office_contact", "logo", "date_text", "recipients", "intro", "statutory", "details",
         "key_findings", "key_points", "findings", "comments", "headers", "signatory_name",
         "signatory_title", "signature", "details_heading", "key_findings_heading", "addressed_to_label",
-        "draft_notice",
+        "draft_notice", "submitted", "grades", "grades_heading", "grades_caption", "grade_headers",
     }
 )  # fmt: skip
 
@@ -150,10 +150,10 @@ def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path
             {
                 "name": t(r.name),
                 # docxtpl turns each newline into a line break inside one paragraph.
-                "details": t("\n".join([r.role, *r.address, *([r.email] if r.email else [])])),
+                "details": t("\n".join(r.details)),
                 "role": t(r.role),
                 "address": [t(line) for line in r.address],
-                "email": t(r.email or ""),
+                "email": t(r.email),
             }
             for r in letter.recipients
         ],
@@ -164,29 +164,13 @@ def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path
         ],
         "key_findings": writer.blocks(letter.key_findings),
         "key_points": writer.bullets(letter.key_points),
-        "findings": [
-            {
-                "key": s.key,
-                "heading": t(s.heading),
-                "summary": writer.blocks(s.summary),
-                "caption": t(s.caption),
-                "rows": [
-                    {
-                        "ref": t(row.ref),
-                        "text": writer.blocks(row.text, style="Table Text", cell=True),
-                        "addressed_to": t(row.addressed_to),
-                        "applies": row.applies,
-                        "response": writer.blocks(row.response, style="Table Text", cell=True),
-                        "owner": t(row.owner),
-                        "due": t(row.due),
-                        "progress": t(row.progress),
-                    }
-                    for row in s.rows
-                ],
-            }
-            for s in letter.findings
-        ],
-        "comments": [{"heading": t(c.heading), "body": writer.blocks(c.body)} for c in letter.comments],
+        "findings": [_section(s, writer) for s in letter.findings],
+        "comments": [_comments(c, writer) for c in letter.comments],
+        "submitted": [_comments(c, writer) for c in letter.submitted],
+        "grades": [{"area": t(g.area), "grade": t(g.grade)} for g in letter.grades],
+        "grades_heading": t(letter.grades_heading),
+        "grades_caption": t(letter.grades_caption),
+        "grade_headers": [t(h) for h in letter.grade_headers],
         "headers": [t(h) for h in view.TABLE_HEADERS],
         "signatory_name": t(letter.signatory_name),
         "signatory_title": t(letter.signatory_title),
@@ -195,6 +179,50 @@ def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path
         "key_findings_heading": t(letter.key_findings_heading),
         "addressed_to_label": t(letter.addressed_to_label),
         "draft_notice": t(letter.draft_notice),
+    }
+
+
+def _comments(comments: view.CommentsSection, writer: wordxml.Writer) -> dict:
+    t = wordxml.literal
+    return {"heading": t(comments.heading), "body": writer.blocks(comments.body), "attribution": t(comments.attribution)}
+
+
+def _section(section: view.FindingsSection, writer: wordxml.Writer) -> dict:
+    groups = [_group(group, writer) for group in section.groups]
+    own = section.table
+    return {
+        "key": section.key,
+        "heading": wordxml.literal(section.heading),
+        "summary": writer.blocks(section.summary),
+        "groups": groups,
+        # A template from before groups draws a section's own table from these.
+        "caption": wordxml.literal(own.caption if own else ""),
+        "rows": groups[section.groups.index(own)]["rows"] if own else [],
+    }
+
+
+def _group(group: view.Group, writer: wordxml.Writer) -> dict:
+    t = wordxml.literal
+    return {
+        "heading": t(group.heading),
+        "text": writer.blocks(group.text),
+        "notes": [t(note) for note in group.notes],
+        "response": writer.blocks(group.response),
+        "caption": t(group.caption),
+        "headers": [t(h) for h in group.headers],
+        "rows": [
+            {
+                "ref": t(row.ref),
+                "text": writer.blocks(row.text, style="Table Text", cell=True),
+                "addressed_to": t(row.addressed_to),
+                "applies": row.applies,
+                "response": writer.blocks(row.response, style="Table Text", cell=True),
+                "owner": t(row.owner),
+                "due": t(row.due),
+                "progress": t(row.progress),
+            }
+            for row in group.rows
+        ],
     }
 
 
@@ -258,6 +286,7 @@ def finish(document, properties: Properties) -> None:
             doc_pr.set("id", str(next_id))
             next_id += 1
     for tbl in document.element.body.iter(qn("w:tbl")):
+        _drop_empty_columns(tbl)
         first = tbl.find(qn("w:tr"))
         if first is None:
             continue
@@ -283,6 +312,46 @@ def finish(document, properties: Properties) -> None:
     props.identifier = ""
     props.content_status = "Draft" if properties.draft else "Final"
     _set_application(document, properties.author)
+
+
+def _drop_empty_columns(tbl) -> None:
+    """Leave out a column of a data table (one with a caption) that has nothing in any row, its heading included.
+
+    The letter view blanks the heading of a column no item fills (no owner or due
+    date given, say); Word's accessibility checker flags blank columns, and a
+    reader gains nothing from one. The width it held goes to the two widest columns.
+    """
+    tbl_pr = tbl.find(qn("w:tblPr"))
+    grid = tbl.find(qn("w:tblGrid"))
+    if tbl_pr is None or tbl_pr.find(qn("w:tblCaption")) is None or grid is None:
+        return
+    columns = grid.findall(qn("w:gridCol"))
+    rows = [tr.findall(qn("w:tc")) for tr in tbl.findall(qn("w:tr"))]
+    if not rows or any(len(cells) != len(columns) for cells in rows):
+        return  # merged cells: the columns cannot be told apart safely
+    empty = [
+        index
+        for index in range(len(columns))
+        if all(not "".join(cells[index].itertext()).strip() and cells[index].find(".//" + qn("w:drawing")) is None for cells in rows)
+    ]
+    if not empty or len(empty) == len(columns):
+        return
+    widths = [int(column.get(qn("w:w"), "0")) for column in columns]
+    freed = sum(widths[index] for index in empty)
+    kept = [index for index in range(len(columns)) if index not in empty]
+    widest = sorted(kept, key=lambda index: -widths[index])[:2]
+    share = sum(widths[index] for index in widest) or 1
+    new = {index: widths[index] + (freed * widths[index] // share if index in widest else 0) for index in kept}
+    for index in reversed(empty):
+        grid.remove(columns[index])
+        for cells in rows:
+            cells[index].getparent().remove(cells[index])
+    for index in kept:
+        columns[index].set(qn("w:w"), str(new[index]))
+        for cells in rows:
+            width = cells[index].find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            if width is not None and width.get(qn("w:type")) == "dxa":
+                width.set(qn("w:w"), str(new[index]))
 
 
 def _set_application(document, company: str) -> None:

@@ -24,6 +24,7 @@ from respgen.errors import Problem
 from respgen.files import write_atomic
 from respgen.project import Project
 from respgen.reading.source import read_all, read_office
+from respgen.workflow.status import comments_received
 
 FILE_NAME = "deadlines.ics"
 REMINDER_DAYS = 14
@@ -39,9 +40,9 @@ class Event:
     url: str | None
 
 
-def uid(office_name: str, response_file: Path) -> str:
-    """The event's identity: the response file's name, plus a short hash that keeps two offices apart."""
-    stem = Path(response_file).stem
+def uid(office_name: str, response_file: Path, event: str = "") -> str:
+    """The event's identity: the response file's name (and which of its events), plus a hash that keeps offices apart."""
+    stem = Path(response_file).stem + (f"-{event}" if event else "")
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "response"
     digest = hashlib.sha256(f"{office_name}\n{stem}".encode()).hexdigest()[:12]
     return f"{safe}-{digest}@respgen"
@@ -75,6 +76,23 @@ def events(project: Project) -> tuple[list[Event], list[Problem]]:
                 url=inspection.url,
             )
         )
+        invitation = response.invitation
+        if invitation and invitation.reply_by and not comments_received(response):
+            found.append(
+                Event(
+                    uid=uid(office.name, path, "reply-by"),
+                    day=invitation.reply_by,
+                    summary=f"Chief constable's comments due: {inspection.title}",
+                    description=(
+                        f"The date set for the {office.chief_constable.title}'s comments on the HMICFRS report "
+                        f"\"{inspection.title}\" (section 55(4) of the Police Act 1996), so that they can be "
+                        f"published with the response, due by {statute.long_date(due)}.\n\n"
+                        f"Response file: responses/{path.name}.\n"
+                        f"Make the invitation with: respgen invite responses/{path.name}"
+                    ),
+                    url=inspection.url,
+                )
+            )
     found.sort(key=lambda event: (event.day, event.uid))
     return found, problems
 

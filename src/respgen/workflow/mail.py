@@ -8,6 +8,7 @@ to go to the inspectors of constabulary and to the Home Secretary.
 
 from __future__ import annotations
 
+import datetime as dt
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -16,7 +17,7 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from respgen import sandbox, statute
+from respgen import rules, sandbox, statute
 from respgen.errors import Problem, RespgenError
 from respgen.files import write_atomic
 from respgen.project import Project
@@ -65,6 +66,10 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
             )
         )
     office = read_office(project.office_file)
+    if not source.response.is_draft:
+        waiting = rules.office_placeholders(office, project.office_file)
+        if waiting:
+            raise RespgenError(waiting)
     addresses = _addresses(project, office)
 
     outputs = project.outputs_for(response_file)
@@ -78,6 +83,8 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
         "date": statute.long_date(source.response.date),
         "draft": source.response.is_draft,
         "recipients": office.recipients,
+        "signatory": source.response.signatory or office.commissioner,
+        "response_title": office.response_title,
         "attachments": [outputs["pdf"].name, outputs["docx"].name],
         "citation": statute.CITATION,
     }
@@ -106,18 +113,86 @@ def write(project: Project, response_file: Path, *, draft: bool = False) -> Path
     return target
 
 
+def invitation(project: Project, response_file: Path) -> EmailMessage:
+    """s.55(4): the email inviting the chief constable to comment on the report by the ``reply_by`` date."""
+    response_file = Path(response_file)
+    source = read_response(response_file)
+    shown = project.relative(response_file)
+    invited = source.response.invitation
+    if invited is None or invited.reply_by is None:
+        where = source.locator.find(("invitation",))[0] if invited else None
+        raise RespgenError(
+            Problem(
+                "there is no 'reply_by' date for the chief constable's comments, so there is nothing to invite them to",
+                file=shown,
+                line=where,
+                hint="Add 'invitation:' to the response file with 'reply_by: "
+                + (source.response.inspection.published + dt.timedelta(days=28)).isoformat()
+                + "' indented under it (section 55(4): the commissioner sets the date; 28 days after publication"
+                " leaves time to consider the comments).",
+            )
+        )
+    office = read_office(project.office_file)
+    chief = office.chief_constable
+    waiting = rules.office_placeholders(office, project.office_file)
+    if waiting:
+        raise RespgenError(waiting)
+    if not chief.email:
+        raise RespgenError(
+            Problem(
+                "the office file gives no email address for the chief constable, so the invitation cannot be addressed",
+                file=project.relative(project.office_file),
+                line=read_office_line(project, ("chief_constable",)),
+                hint="Add 'email:' under 'chief_constable:' in templates/office.yaml.",
+            )
+        )
+    inspection = source.response.inspection
+    context = {
+        "office": office,
+        "inspection": inspection,
+        "chief_constable": chief,
+        "signatory": source.response.signatory or office.commissioner,
+        "title": " ".join(inspection.title.split()),
+        "published": statute.long_date(inspection.published),
+        "deadline": statute.long_date(statute.deadline(inspection.published)),
+        "reply_by": statute.long_date(invited.reply_by),
+        "url": inspection.url or "",
+    }
+    message = EmailMessage(policy=policy.SMTP)
+    message["X-Unsent"] = "1"
+    if office.email:
+        message["From"] = Address(display_name=office.name, addr_spec=office.email)
+    message["To"] = Address(display_name=chief.name, addr_spec=chief.email)
+    message["Subject"] = f"Invitation to comment by {context['reply_by']}: {context['title']}"
+    message.set_content(_render(project, "invitation", context), subtype="plain", cte="quoted-printable")
+    return message
+
+
+def write_invitation(project: Project, response_file: Path) -> Path:
+    message = invitation(project, response_file)
+    target = project.output / f"{Path(response_file).stem}.invitation.eml"
+    write_atomic(target, message.as_bytes(policy=policy.SMTP))
+    return target
+
+
+def read_office_line(project: Project, path: tuple) -> int | None:
+    from respgen.reading.loader import load_yaml
+
+    return load_yaml(project.office_file)[1].find(path)[0]
+
+
 def _addresses(project: Project, office: Office) -> list[Address]:
     """The letter's recipients as email addresses; every one must have a usable address."""
     found, problems = [], []
     for recipient in office.recipients:
         email = (recipient.email or "").strip()
         if email:  # the office file's model has already insisted on a plain name@domain
-            found.append(Address(display_name=recipient.name, addr_spec=email))
+            found.append(Address(display_name=recipient.name or recipient.role, addr_spec=email))
             continue
         what = f"the email address {email!r}" if email else "no email address"
         problems.append(
             Problem(
-                f"the recipient '{recipient.name}' ({recipient.role}) has {what}, so the email cannot be addressed",
+                f"the recipient '{recipient.name or recipient.role}' has {what}, so the email cannot be addressed",
                 file=project.relative(project.office_file),
                 hint="Give that recipient an 'email:' like name@example.gov.uk in templates/office.yaml.",
             )

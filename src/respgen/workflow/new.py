@@ -16,6 +16,8 @@ from pathlib import Path
 from respgen import statute
 from respgen.errors import RespgenError
 from respgen.project import Project
+from respgen.reading.schema import FILE_NAME as SCHEMA_FILE
+from respgen.reports import shape
 from respgen.rules import PLACEHOLDER
 
 SLUG_LENGTH = 50
@@ -50,6 +52,11 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+# s.55(4): the commissioner invites the chief constable's comments by a date of their choosing;
+# four weeks leaves as long again to consider them and publish within the 56 days.
+REPLY_DAYS = 28
+
+
 def text(title: str, published: dt.date, kind: str | None, today: dt.date) -> str:
     """The scaffold's YAML text."""
     due = statute.deadline(published)
@@ -58,7 +65,11 @@ def text(title: str, published: dt.date, kind: str | None, today: dt.date) -> st
     )
     w = PLACEHOLDER
     name = file_name(title, published)
+    reply_by = min(published + dt.timedelta(days=REPLY_DAYS), due)
+    later = (due + dt.timedelta(days=365)).isoformat()
+    findings = _force(w, later) if shape(kind) == "force" else _thematic(w, later)
     return f"""\
+# yaml-language-server: $schema=../templates/{SCHEMA_FILE}
 # The Commissioner's response to an HMICFRS inspection report.
 #
 # DEADLINE: {statute.long_date(due)}. The report was published on {statute.long_date(published)}, and
@@ -80,9 +91,16 @@ inspection:
   published: {published.isoformat()}          # the day HMICFRS published the report (YYYY-MM-DD)
   type: {kind_line}
   # url: https://www.justiceinspectorates.gov.uk/hmicfrs/publications/...   # optional: link to the report
-
+{_grades() if shape(kind) == "force" else ""}
 date: {today.isoformat()}          # the date of this response, shown on the letter (YYYY-MM-DD)
 status: draft             # draft or final
+
+# Section 55(4): the Chief Constable is invited to comment before a date the Commissioner sets.
+# 'respgen invite' writes the invitation email. Delete this section if no invitation is sent.
+invitation:
+  reply_by: {reply_by.isoformat()}      # a suggestion: {REPLY_DAYS} days after publication, leaving time to publish within 56
+  # sent: {published.isoformat()}        # the day the invitation was sent
+  # received: {reply_by.isoformat()}    # the day the comments arrived
 
 # What the inspection found, in a few sentences, then one line per finding.
 key_findings:
@@ -91,7 +109,81 @@ key_findings:
   points:
     - "{w}: the first main finding.]"
     - "{w}: the next main finding; add a line starting with '- ' for each one, or delete these lines.]"
+{findings}
+# The comments themselves, shown after the tables and signed by the Commissioner.
+response:
+  # The Commissioner's comments (required).
+  commissioner: |
+    {w}: the Commissioner's comments on the report.]
+  # The Chief Constable's comments, invited under section 55(4). Delete if there are none.
+  chief_constable: |
+    {w}: the Chief Constable's comments on the report.]
+  # reply_to_chief_constable: |   # optional, section 55(5A): the Commissioner's response to those comments
+  #   ...
+"""
 
+
+def _grades() -> str:
+    return """  # The report's graded judgments, in its order: outstanding, good, adequate,
+  # requires improvement, inadequate or not graded. Delete the lines the report does not grade.
+  grades:
+    - area: Police powers and public treatment
+      grade: not graded
+    - area: Preventing crime
+      grade: not graded
+    - area: Responding to the public
+      grade: not graded
+    - area: Investigating crime
+      grade: not graded
+    - area: Protecting vulnerable people
+      grade: not graded
+    - area: Managing offenders
+      grade: not graded
+    - area: Developing a positive workplace
+      grade: not graded
+    - area: Leadership and force management
+      grade: not graded
+"""
+
+
+def _item_tail(w: str, later: str, indent: str) -> str:
+    return f"""{indent}response: |                    # what has been or will be done, or why nothing will be
+{indent}  {w}: the action taken or proposed, or why no action will be taken.]
+{indent}# stance: accepted               # optional: accepted, partly accepted or not accepted (then say why)
+{indent}# owner: Detective Superintendent, Crime Command   # optional: who leads the action
+{indent}# due: {later}                   # optional: a day, a month (2027-03) or a quarter (2027 Q1)
+{indent}# progress: in progress          # optional: not started, awaiting allocation, in progress, awaiting sign-off, complete or no action
+"""
+
+
+def _force(w: str, later: str) -> str:
+    return f"""
+# Causes of concern: each comes with one or more recommendations, answered under it.
+# For each recommendation, the law (section 55(5B)) requires the 'response' to say what
+# action has been or will be taken, or why none will be. Delete this section if there are none.
+causes_of_concern:
+  items:
+    - ref: "1"                       # the number used in the report
+      text: "{w}: the cause of concern, as worded in the report.]"
+      # accelerated: true            # optional: raised before the report was published
+      # issued: 2026-01-31           # optional: when it was raised
+      recommendations:
+        - ref: "1.1"
+          text: "{w}: the recommendation, as worded in the report.]"
+{_item_tail(w, later, "          ")}
+# Areas for improvement: the same form, without recommendations. Delete this section if there are none.
+areas_for_improvement:
+  items:
+    - ref: "1"
+      text: "{w}: the area for improvement, as worded in the report.]"
+{_item_tail(w, later, "      ")}
+# This report makes no stand-alone recommendations, so there is no 'recommendations:' section;
+# add one (in the form of the recommendations above) if it does.
+"""
+
+
+def _thematic(w: str, later: str) -> str:
+    return f"""
 # The report's recommendations. Give each one that concerns this force or this office
 # as an item, numbered as in the report. For each item that applies, the law
 # (section 55(5B)) requires the 'response' to say what action has been or will be
@@ -101,32 +193,14 @@ recommendations:
   items:
     - ref: "1"                       # the number used in the report
       text: "{w}: the recommendation, as worded in the report.]"
-      addressed_to: Chief constables  # who the report addresses it to
+      addressed_to: [Chief constables, Police and crime commissioners]   # who the report addresses it to
       applies: true                  # true if it falls to this force or this office, false if not
-      response: |                    # what has been or will be done, or why nothing will be
-        {w}: the action taken or proposed, or why no action will be taken.]
-      # owner: Detective Superintendent, Crime Command   # optional: who leads the action
-      # due: {(due + dt.timedelta(days=365)).isoformat()}                                 # optional: when it will be done (YYYY-MM-DD)
-      # progress: in progress                           # optional: not started, awaiting allocation, in progress, awaiting sign-off, complete or no action
-
+      # reason: The force was not one of those inspected.   # optional, with applies: false: why it does not apply
+{_item_tail(w, later, "      ")}
 # Areas for improvement: same form as the recommendations. Delete this section if the report has none.
 areas_for_improvement:
   summary: "{w}: for example, The report identifies 3 areas for improvement for the force.]"
   items: []        # to add one, replace [] with items written like the recommendation above
-
-# Causes of concern: same form again. Delete this section if the report has none.
-causes_of_concern:
-  summary: "{w}: for example, The report identifies no causes of concern for the force.]"
-  items: []
-
-# The comments themselves, shown after the tables and signed by the Commissioner.
-response:
-  # The Commissioner's comments (required).
-  commissioner: |
-    {w}: the Commissioner's comments on the report.]
-  # The Chief Constable's comments, invited under section 55(4). Delete if there are none.
-  chief_constable: |
-    {w}: the Chief Constable's comments on the report.]
 """
 
 

@@ -12,6 +12,7 @@ from respgen.errors import Problem
 from respgen.project import Project
 from respgen.reading.model import CLOSED
 from respgen.reading.source import read_all
+from respgen.rules import PLACEHOLDER
 from respgen.tracking import panel_report
 
 TITLE_WIDTH = 48
@@ -33,6 +34,26 @@ class Row:
     outputs: str  # up to date | out of date | not built
     items: dict[str, int]  # the force's items by stage today (see respgen.tracking)
     overdue_items: int  # of those, past their due date and not closed
+    reply_by: dt.date | None = None  # s.55(4): the date set for the chief constable's comments
+    comments_received: bool = False  # the chief constable's comments have arrived
+    today: dt.date | None = None
+
+    @property
+    def awaiting_comments(self) -> bool:
+        """The chief constable was invited to comment and the comments have not arrived."""
+        return self.reply_by is not None and not self.comments_received
+
+    @property
+    def reply_by_passed(self) -> bool:
+        return self.awaiting_comments and self.today is not None and self.reply_by is not None and self.today > self.reply_by
+
+    @property
+    def comments(self) -> str:
+        """Plain words for the chief constable's comments: awaited by a date, late, or nothing to say."""
+        if not self.awaiting_comments or self.reply_by is None:
+            return ""
+        when = statute.short_date(self.reply_by)
+        return f"chief constable: reply overdue ({when})" if self.reply_by_passed else f"chief constable: reply by {when}"
 
     @property
     def actions(self) -> str:
@@ -119,17 +140,30 @@ def collect(project: Project, today: dt.date) -> Report:
                 outputs=outputs_state(project, path),
                 items=dict(tracked.by_stage),
                 overdue_items=len(tracked.overdue),
+                reply_by=response.invitation.reply_by if response.invitation else None,
+                comments_received=comments_received(response),
+                today=today,
             )
         )
     rows.sort(key=lambda row: (row.deadline, row.file))
     return Report(rows, problems)
 
 
+def comments_received(response) -> bool:
+    """Whether the chief constable's comments have arrived (written in, or marked received)."""
+    # The scaffold's "[To write" passage is where the comments will go, not the comments.
+    written = response.response.chief_constable
+    return bool((written and PLACEHOLDER not in written) or (response.invitation and response.invitation.received))
+
+
 def as_json(report: Report, today: dt.date) -> str:
     def row_data(row: Row) -> dict:
         data = asdict(row)
-        for key in ("published", "deadline", "date"):
-            data[key] = data[key].isoformat()
+        for key in ("published", "deadline", "date", "reply_by"):
+            data[key] = data[key].isoformat() if data[key] else None
+        del data["today"]
+        data["awaiting_comments"] = row.awaiting_comments
+        data["reply_by_passed"] = row.reply_by_passed
         data["overdue"] = row.overdue
         data["timing"] = row.timing
         data["actions"] = row.actions
