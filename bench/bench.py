@@ -318,6 +318,25 @@ def main() -> int:
             singles[kind]["pages"] = pages(office / "output" / f"{target.stem}.pdf")
         figures["single_cold"] = singles
 
+        # The officer's loop: save the file, look. The web page (the preview) against the PDF, one run.
+        long = sorted((office / "responses").glob("*-long.yaml")) or one
+        target = long[0]
+
+        def edit_then(fmt: str, target=target) -> dict:
+            target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+            return measure(respgen + ["build", "--quiet", "--format", fmt, f"responses/{target.name}"], office)
+
+        preview = {}
+        for _ in range(3):  # interleaved, so that a busy moment on a shared machine falls on both
+            for fmt in ("web", "pdf"):
+                preview.setdefault(fmt, []).append(edit_then(fmt))
+        figures["edit_to_preview"] = {
+            fmt: {"seconds": statistics.median(r["seconds"] for r in runs), "all_seconds": [r["seconds"] for r in runs]}
+            for fmt, runs in preview.items()
+        }
+        figures["edit_to_preview"]["response"] = target.name
+        figures["edit_to_preview"]["pages"] = pages(office / "output" / f"{target.stem}.pdf")
+
         if not args.no_libreoffice:
             docx = sorted((office / "output").glob("*.docx"))
             figures["libreoffice"] = libreoffice(docx, work)
@@ -367,6 +386,12 @@ def _summarise(figures: dict) -> None:
     for kind, single in figures["single_cold"].items():
         print(f"one response from cold: {single['seconds']:8.2f} s  ({kind}, {single['pages']} pages;"
               f" processor {single['cpu_seconds']} s; peak {single['peak_mb']} MB)")
+    edit = figures.get("edit_to_preview")
+    if edit:
+        ratio = edit["web"]["seconds"] / max(edit["pdf"]["seconds"], 1e-9)
+        derived["ratio_web_page_to_pdf_after_an_edit"] = round(ratio, 3)
+        print(f"edit, then web page:    {edit['web']['seconds']:8.2f} s  against the PDF's {edit['pdf']['seconds']:.2f} s"
+              f" ({edit['pages']} pages): a ratio of {ratio:.2f}")
     if "libreoffice_pdfs_per_s" in derived:
         print(f"LibreOffice, {n} DOCX:  {lo['seconds']:8.2f} s  ({derived['libreoffice_pdfs_per_s']} PDFs/s;"
               f" processor {lo['cpu_seconds']} s; peak {lo['peak_mb']} MB)")

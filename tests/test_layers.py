@@ -18,7 +18,7 @@ LAYERS = [
     {"respgen", "respgen.errors", "respgen.statute", "respgen.accessibility", "respgen.fonts", "respgen.files", "respgen.sandbox", "respgen.guard", "respgen.reports"},
     {"respgen.project", "respgen.reading"},
     {"respgen.letter", "respgen.rules", "respgen.tracking"},
-    {"respgen.word", "respgen.pdf"},
+    {"respgen.word", "respgen.pdf", "respgen.web"},
     {"respgen.build"},
     {"respgen.workflow"},
     {"respgen.cli", "respgen.__main__"},

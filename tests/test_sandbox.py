@@ -114,6 +114,21 @@ def test_a_pdf_template_cannot_run_code(attack, tmp_path):
     assert list((root / "output").glob("*.pdf")) == []
 
 
+@pytest.mark.slow  # a build in each kind of template, for each attack
+@pytest.mark.parametrize("template, anchor", [("web.html", "<h1>"), ("index.html", "<h1>"), ("letter-text.html", "{%- macro spans")])
+@pytest.mark.parametrize("attack", ATTACKS[:4] + ATTACKS[-2:])
+def test_a_web_template_cannot_run_code(attack, template, anchor, tmp_path):
+    root = _office(tmp_path)
+    html = root / "templates" / template
+    html.write_text(html.read_text(encoding="utf-8").replace(anchor, tag(attack) + anchor, 1), encoding="utf-8")
+    result = run_cli(root, "build", "--format", "web")
+    _assert_refused(result, root, template)
+    if template == "index.html":
+        assert not (root / "output" / "index.html").exists()  # the pages are fine: only the list is refused
+    else:
+        assert [p.name for p in (root / "output").glob("*.html")] in ([], ["index.html"])
+
+
 @pytest.fixture(scope="module")
 def built_office(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("mail") / "office")

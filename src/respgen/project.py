@@ -17,6 +17,11 @@ HTML_TEMPLATE = "response.html"
 STYLESHEET = "response.css"
 EMAIL_TEMPLATES = {"plain": "email.txt", "html": "email.html", "invitation": "invitation.txt"}
 TRACKER_TEMPLATE = "tracker.html"
+LETTER_TEXT = "letter-text.html"  # the macros the PDF's and the web page's templates share
+WEB_TEMPLATE = "web.html"  # the web page of a response, and its fragment for a website's editor
+WEB_STYLESHEET = "web.css"
+INDEX_TEMPLATE = "index.html"  # the office's page listing every response
+INDEX_PAGE = "index.html"  # in output/
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,28 @@ class Project:
 
     def outputs_for(self, response_file: Path) -> dict[str, Path]:
         stem = Path(response_file).stem
-        return {"docx": self.output / f"{stem}.docx", "pdf": self.output / f"{stem}.pdf"}
+        return {
+            "docx": self.output / f"{stem}.docx",
+            "pdf": self.output / f"{stem}.pdf",
+            "html": self.output / f"{stem}.html",
+            "fragment": self.output / f"{stem}.fragment.html",
+        }
+
+    @property
+    def web_template(self) -> Path:
+        return self.templates / WEB_TEMPLATE
+
+    @property
+    def web_stylesheet(self) -> Path:
+        return self.templates / WEB_STYLESHEET
+
+    @property
+    def index_template(self) -> Path:
+        return self.templates / INDEX_TEMPLATE
+
+    @property
+    def index_page(self) -> Path:
+        return self.output / INDEX_PAGE
 
     def built_files(self) -> list[Path]:
         """Every PDF and Word document in output/, in name order."""

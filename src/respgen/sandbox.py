@@ -99,6 +99,20 @@ def template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
+def template_place(exc: BaseException, folder: Path, name: str) -> tuple[Path, int | None]:
+    """(the template file, its line) where ``exc`` was raised: the innermost of ``folder``'s templates in
+    Jinja's traceback, so a mistake in a file that ``name`` imports is named in that file."""
+    place: tuple[Path, int | None] = (folder / name, None)
+    root = str(folder.resolve())
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html") and (filename.startswith(root) or filename.startswith(str(folder))):
+            place = (Path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return place
+
+
 def file_problems(path: Path, what: str) -> list[Problem]:
     """Every reason the template file at ``path`` (``what``: "the PDF template") cannot be used, with its line."""
     from jinja2 import TemplateSyntaxError

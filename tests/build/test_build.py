@@ -26,8 +26,10 @@ pytestmark = pytest.mark.slow  # the command in its own process, LibreOffice or 
 respgen = respgen_process
 
 
-def wrote(result: subprocess.CompletedProcess) -> list[str]:
-    return sorted(line.removeprefix("wrote ") for line in result.stdout.splitlines() if line.startswith("wrote "))
+def wrote(result: subprocess.CompletedProcess, web: bool = False) -> list[str]:
+    """The documents a build says it wrote: the Word documents and PDFs (with ``web``, the web pages and list too)."""
+    lines = [line.removeprefix("wrote ") for line in result.stdout.splitlines() if line.startswith("wrote ")]
+    return sorted(line for line in lines if web or line.endswith((".pdf", ".docx")))
 
 
 def documents(root: Path) -> dict[str, bytes]:
@@ -84,7 +86,11 @@ def stems(root: Path) -> list[str]:
 def test_full_build_writes_both_documents_and_the_manifest(built: Path):
     names = stems(built)
     assert sorted(documents(built)) == sorted(f"{s}.{k}" for s in names for k in ("docx", "pdf"))
+    # The web page and its fragment beside them, and the office's list of responses.
+    pages = sorted(p.name for p in (built / "output").glob("*.html"))
+    assert pages == sorted([*(f"{s}.html" for s in names), *(f"{s}.fragment.html" for s in names), "index.html"])
     recorded = manifest(built)
+    assert sorted(recorded) == sorted(p for p in [*documents(built), *pages] if p != "index.html")
     import hashlib
 
     for name, data in documents(built).items():
@@ -140,6 +146,10 @@ def test_editing_the_stylesheet_rebuilds_only_the_pdfs(office: Path):
     result = respgen(office, "build")
     assert result.returncode == 0, result.stderr
     assert wrote(result) == [f"output/{s}.pdf" for s in stems(office)]
+    # and the web pages, which give each PDF's size and pages
+    assert sorted(set(wrote(result, web=True)) - set(wrote(result))) == sorted(
+        f"output/{s}{kind}" for s in stems(office) for kind in (".html", ".fragment.html")
+    )
 
 
 def test_naming_one_response_builds_only_it(office: Path):
@@ -239,7 +249,7 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path):
     # The second build saw the first one's finished work, not a half-made folder.
     assert f"built 0, up to date {len(stems(root))}, failed 0" in second.stdout
     assert len(wrote(subprocess.CompletedProcess([], 0, out, err))) == 2 * len(stems(root))
-    assert set(manifest(root)) == set(documents(root))
+    assert {name for name in manifest(root) if name.endswith((".pdf", ".docx"))} == set(documents(root))
 
 
 def test_outputs_of_a_deleted_response_are_reported_then_pruned(office: Path):

@@ -15,7 +15,7 @@ import pytest
 
 from respgen.build.batch import remove_orphans
 from respgen.build.lock import BuildLock
-from respgen.build.manifest import KINDS, Manifest, is_up_to_date
+from respgen.build.manifest import KINDS, WEB_KINDS, Manifest, is_up_to_date
 from respgen.build.one import Built
 from respgen.build.plan import plan
 from respgen.build.pool import run
@@ -24,6 +24,8 @@ from respgen.files import remove_stale_temporaries, write_atomic
 from respgen.project import Project
 from respgen.reading.source import read_office
 
+ALL = set(KINDS)  # the Word document, the PDF, the web page and its fragment
+WEB = WEB_KINDS
 
 def fake_build(project: Project, office, path: Path, *, strict: bool = False, kinds=KINDS) -> Built:
     """Writes a document from the bytes of the response; refuses a response containing BROKEN."""
@@ -89,7 +91,7 @@ def test_editing_one_response_rebuilds_only_it(project: Project):
     edited.write_text(edited.read_text() + "\n# a comment changes the file\n")
     assert not is_up_to_date(project, edited)
     the_plan, _ = build(project)
-    assert built_kinds(the_plan) == {"third.yaml": {"docx", "pdf"}}
+    assert built_kinds(the_plan) == {"third.yaml": ALL}
     assert is_up_to_date(project, edited)
 
 
@@ -97,18 +99,23 @@ def test_a_template_change_rebuilds_only_the_documents_that_use_it(project: Proj
     build(project)
     everyone = set(names(project))
 
+    # The web page names the PDF's and the Word document's size and pages, so it follows both.
     (project.templates / "response.css").write_text((project.templates / "response.css").read_text() + "\n/* x */\n")
     the_plan, _ = build(project)
-    assert built_kinds(the_plan) == {name: {"pdf"} for name in everyone}
+    assert built_kinds(the_plan) == {name: {"pdf", *WEB} for name in everyone}
 
     (project.templates / "response.docx").write_bytes(b"another Word template")
     the_plan, _ = build(project)
-    assert built_kinds(the_plan) == {name: {"docx"} for name in everyone}
+    assert built_kinds(the_plan) == {name: {"docx", *WEB} for name in everyone}
+
+    (project.templates / "web.css").write_text((project.templates / "web.css").read_text() + "\n/* x */\n")
+    the_plan, _ = build(project)
+    assert built_kinds(the_plan) == {name: set(WEB) for name in everyone}
 
     office = project.templates / "office.yaml"
     office.write_text(office.read_text().replace("OFFICIAL", "OFFICIAL-SENSITIVE"))
     the_plan, _ = build(project)
-    assert built_kinds(the_plan) == {name: {"docx", "pdf"} for name in everyone}
+    assert built_kinds(the_plan) == {name: ALL for name in everyone}
 
 
 def test_files_that_are_not_templates_do_not_count(project: Project):
@@ -127,7 +134,7 @@ def test_a_changed_or_missing_document_is_rebuilt(project: Project):
     documents["pdf"].write_bytes(b"someone else's file")
     documents["docx"].unlink()
     the_plan, _ = build(project)
-    assert built_kinds(the_plan) == {"third.yaml": {"docx", "pdf"}}
+    assert built_kinds(the_plan) == {"third.yaml": ALL}
 
 
 def test_a_copied_folder_is_still_up_to_date(project: Project, tmp_path: Path):
@@ -168,7 +175,7 @@ def test_a_failed_response_keeps_its_documents_and_is_tried_again(project: Proje
     assert json.loads((project.output / "manifest.json").read_text())["outputs"] == recorded
     assert not is_up_to_date(project, response)
     the_plan, _ = build(project)
-    assert built_kinds(the_plan) == {"third.yaml": {"docx", "pdf"}}
+    assert built_kinds(the_plan) == {"third.yaml": ALL}
 
 
 def test_a_failed_response_does_not_stop_the_others(project: Project):
@@ -196,7 +203,7 @@ def test_deleted_responses_are_reported_and_pruned_only_on_request(project: Proj
     (project.output / "third.docx").unlink()  # already removed by hand: nothing to report, just forgotten
     manifest = Manifest.load(project)
     the_plan = plan(project, manifest)
-    expected = ["left-by-hand.pdf", "third.pdf"]
+    expected = ["left-by-hand.pdf", "third.fragment.html", "third.html", "third.pdf"]
     assert [p.name for p in the_plan.orphans] == expected
     assert "third.docx" not in manifest.entries
     assert all((project.output / name).exists() for name in expected)
@@ -206,7 +213,7 @@ def test_deleted_responses_are_reported_and_pruned_only_on_request(project: Proj
     remove_orphans(project, manifest, the_plan.orphans)
     assert not any((project.output / name).exists() for name in expected)
     recorded = json.loads((project.output / "manifest.json").read_text())["outputs"]
-    assert "third.pdf" not in recorded and len(recorded) == 2 * len(names(project))
+    assert "third.pdf" not in recorded and len(recorded) == len(KINDS) * len(names(project))
     assert plan(project, Manifest.load(project)).orphans == []
 
 

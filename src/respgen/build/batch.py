@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from respgen.build.manifest import Manifest
+from respgen.build.manifest import WEB_KINDS, Manifest
 from respgen.build.one import Built
-from respgen.build.plan import own_document, plan
+from respgen.build.plan import Job, Plan, own_document, plan
 from respgen.build.pool import Summary, run
 from respgen.errors import Problem, RespgenError, shown_path
 from respgen.project import Project
+from respgen.web import index as web_index
 
 
 class Reporter(Protocol):
@@ -73,6 +74,8 @@ def build_all(
     strict: bool = False,
     reporter_for: Callable[[int], Reporter] | None = None,
     on_wait: Callable[[str], None] | None = None,
+    formats: tuple[str, ...] = (),
+    drafts: bool = False,
 ) -> Summary:
     """Build ``files`` (default: every response that changed) under the folder's lock, and report.
 
@@ -89,6 +92,8 @@ def build_all(
         remove_stale_temporaries(project.output)
         manifest = Manifest.load(project)
         todo = plan(project, manifest, list(files or ()), force=force)
+        if formats:
+            todo = only_formats(todo, formats)
         if manifest.damaged:
             todo.notices.insert(
                 0,
@@ -138,6 +143,10 @@ def build_all(
                 summary.results = outcome.results
             if manifest.changed:  # entries forgotten while planning
                 manifest.save()
+            office_fine = office is not None or not todo.jobs
+            listing = not formats or "web" in formats
+            if office_fine and listing and (summary.built or summary.pruned or web_index.stale(project)):
+                summary.index_failed = not _write_index(project, drafts, report)
             summary.seconds = time.monotonic() - started
             report.finish(summary)
     finally:
@@ -145,12 +154,37 @@ def build_all(
     return summary
 
 
+# What each --format builds.
+FORMATS = {"word": ("docx",), "pdf": ("pdf",), "web": WEB_KINDS}
+
+
+def only_formats(todo: Plan, formats: tuple[str, ...]) -> Plan:
+    """``todo`` with only the kinds of document ``formats`` name; a response with none of them left is skipped."""
+    wanted = {kind for name in formats for kind in FORMATS[name]}
+    jobs = [Job(job.source, {k: v for k, v in job.kinds.items() if k in wanted}) for job in todo.jobs]
+    todo.jobs = [job for job in jobs if job.kinds]
+    return todo
+
+
+def _write_index(project: Project, drafts: bool, report: Reporter) -> bool:
+    """Write output/index.html if it changed; False (after saying why) when it cannot be written."""
+    try:
+        written = web_index.write(project, drafts)
+    except RespgenError as exc:
+        for problem in exc.problems:
+            report.problem(problem)
+        return False
+    if written is not None:
+        report.note(f"wrote {shown_path(written)}")
+    return True
+
+
 def _checked_office(project: Project, jobs: list, report: Reporter):
     """The office, checked once for the whole build; None (after saying why, once) when it cannot be used."""
     from respgen.build.preflight import check_office
 
     try:
-        return check_office(project)
+        return check_office(project, {kind for job in jobs for kind in job.kinds})
     except RespgenError as exc:
         for problem in exc.problems:
             report.problem(problem)

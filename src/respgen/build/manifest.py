@@ -29,14 +29,17 @@ MANIFEST_NAME = "manifest.json"
 # A manifest for thousands of documents is well under a megabyte; a larger one is not respgen's.
 MAX_MANIFEST_BYTES = 50 * 1024 * 1024
 FORMAT = 2  # 2: a response enters its inputs hash as the SHA-256 of the bytes built
-KINDS = ("docx", "pdf")
+KINDS = ("docx", "pdf", "html", "fragment")
+WEB_KINDS = ("html", "fragment")  # the web page and its fragment: drawn together, from every template
 
 # Files in templates/ that only one kind of document reads. Every other file
-# there (office.yaml, the logo, a signature, anything new) counts for both, so
-# a change to it can never leave a stale document behind.
+# there (office.yaml, the logo, a signature, anything new) counts for all, so
+# a change to it can never leave a stale document behind. The web page names
+# the PDF's and the Word document's size and pages, so it depends on every file.
 _ONLY_FOR = {
     "docx": ("*.docx", "*.dotx"),
     "pdf": ("*.html", "*.htm", "*.css", "*.jinja", "*.j2", "*.icc", "*.icm", "*.ttf", "*.otf", "*.woff", "*.woff2"),
+    "web": ("web.html", "web.css", "index.html"),
 }
 # Not read by either document: the covering email's and the tracker report's templates, notes,
 # hidden files, Word's "~$name.docx" owner files while a template is open, editors' backups.
@@ -64,13 +67,19 @@ def template_files(project: Project, kind: str) -> list[Path]:
     """The files in templates/ that documents of ``kind`` depend on, in a fixed order."""
     if not project.templates.is_dir():
         return []
-    others = [pattern for other, patterns in _ONLY_FOR.items() if other != kind for pattern in patterns]
+    def only_for(name: str) -> str | None:
+        for other in ("web", "docx", "pdf"):  # the web's own files first: they are .html and .css too
+            if any(fnmatch.fnmatch(name.lower(), pattern) for pattern in _ONLY_FOR[other]):
+                return other
+        return None
+
     found = []
     for path in project.templates.rglob("*"):
         relative = path.relative_to(project.templates)
         if _ignored(relative.parts) or not path.is_file():
             continue
-        if any(fnmatch.fnmatch(path.name.lower(), pattern) for pattern in others):
+        owner = only_for(path.name)
+        if kind not in WEB_KINDS and owner is not None and owner != kind:
             continue
         found.append(path)
     return sorted(found, key=lambda p: p.relative_to(project.templates).as_posix())
@@ -122,6 +131,7 @@ class Inputs:
         self._code: str | None = None
 
     def _base(self, kind: str) -> bytes:
+        kind = "html" if kind in WEB_KINDS else kind  # one page, two files: the same inputs
         if kind not in self._shared:
             if self._code is None:
                 self._code = _code_digest()
@@ -272,13 +282,17 @@ def stale_kinds(project: Project, manifest: Manifest, inputs: Inputs, response_f
     """The kinds of document of ``response_file`` that need building, with their inputs hashes."""
     outputs = project.outputs_for(response_file)
     hashes = inputs.all_kinds(response_file)
-    return {kind: hashes[kind] for kind in KINDS if not manifest.is_current(outputs[kind], hashes[kind])}
+    stale = {kind: hashes[kind] for kind in KINDS if not manifest.is_current(outputs[kind], hashes[kind])}
+    if stale.keys() & {"pdf", "docx"}:
+        # The web page names the size and pages of the documents beside it, so it follows them.
+        stale.update({kind: hashes[kind] for kind in WEB_KINDS})
+    return stale
 
 
-def is_up_to_date(project: Project, response_path: Path) -> bool:
-    """True when both documents of ``response_path`` are current: nothing it depends on has changed
-    since they were built, and they are still the files respgen wrote."""
+def is_up_to_date(project: Project, response_path: Path, kinds: tuple[str, ...] = KINDS) -> bool:
+    """True when the ``kinds`` of document of ``response_path`` are current: nothing they depend on
+    has changed since they were built, and they are still the files respgen wrote."""
     response_path = Path(response_path)
     if not response_path.is_file():
         return False
-    return not stale_kinds(project, Manifest.load(project), Inputs(project), response_path)
+    return not stale_kinds(project, Manifest.load(project), Inputs(project), response_path).keys() & set(kinds)

@@ -81,6 +81,16 @@ def build_response(
 
         documents["pdf"] = pdf.render(letter, source, project)
     targets = project.outputs_for(path)
+    if "html" in kinds or "fragment" in kinds:
+        from respgen.web import page
+
+        # The page names the size and pages of the documents beside it: those just drawn, or those already there.
+        beside = {
+            kind: (targets[kind].name, documents[kind] if kind in documents else targets[kind].read_bytes())
+            for kind in ("pdf", "docx")
+            if kind in documents or targets[kind].is_file()
+        }
+        documents["html"], documents["fragment"] = page.render(letter, project, beside)
     write_together({targets[kind]: data for kind, data in documents.items()})
     return Built(
         Path(path),

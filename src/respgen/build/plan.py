@@ -75,13 +75,13 @@ def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, 
             outputs = project.outputs_for(path)
             changed = [outputs[kind] for kind in kinds if not_as_recorded(manifest, outputs[kind])]
             if changed:
-                # Build the pair again together, so that the two documents are of one build.
+                # Build them all again together, so that the documents are of one build.
                 kinds = inputs.all_kinds(path)
                 result.notices.append(
                     Problem(
                         f"{' and '.join(shown_path(d) for d in changed)} {'is' if len(changed) == 1 else 'are'} not"
                         " what respgen last wrote (a build was stopped while writing, or the file was changed by hand);"
-                        " building both documents again",
+                        " building all its documents again",
                         file=path,
                         severity="warning",
                     )
@@ -108,7 +108,7 @@ def own_document(project: Project, name: str) -> Path | None:
     The manifest is a file in output/ that anyone can edit: a name in it with a
     folder, '..', or another ending is never acted on.
     """
-    if not name or name in (".", "..") or "/" in name or "\\" in name or Path(name).suffix not in (".pdf", ".docx"):
+    if not name or name in (".", "..") or "/" in name or "\\" in name or Path(name).suffix not in (".pdf", ".docx", ".html") or name == "index.html":
         return None
     return project.output / name
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from respgen.build.manifest import Manifest
+from respgen.build.manifest import WEB_KINDS, Manifest
 from respgen.build.one import Built, build_response
 from respgen.build.plan import Job, Plan
 from respgen.errors import Problem, RespgenError
@@ -40,6 +40,7 @@ class Summary:
     seconds: float = 0.0
     peak_kb: int = 0  # the largest peak memory of any process that built
     results: list[Built] = field(default_factory=list)
+    index_failed: bool = False  # output/index.html could not be written
 
 
 def default_jobs() -> int:
@@ -87,6 +88,10 @@ def run(
                 if result.source_sha256 and the_plan.inputs is not None:
                     inputs = the_plan.inputs.for_response(kind, result.source_sha256)
                 manifest.record(document, job.source, kind, inputs, digest)
+            if not set(WEB_KINDS) & set(result.written) and {"pdf", "docx"} & set(result.written):
+                # The web page names the size and pages of the documents beside it: built apart, it is out of date.
+                for kind in WEB_KINDS:
+                    manifest.forget(project.outputs_for(job.source)[kind].name)
             # A long build keeps its record as it goes, so an interrupted one redoes little.
             if time.monotonic() - last_save > 5:
                 manifest.save()

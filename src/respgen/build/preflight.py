@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from respgen.accessibility import MIN_CONTRAST, contrast
 from respgen.errors import Problem, RespgenError
-from respgen.project import Project
+from respgen.project import LETTER_TEXT, Project
 
 if TYPE_CHECKING:  # the model pulls in pydantic, which a build with nothing to do never needs
     from respgen.reading.model import Office
@@ -27,16 +27,29 @@ MAX_PICTURE_BYTES = 10 * 1024 * 1024
 MAX_PICTURE_PIXELS = 40_000_000
 
 
-def check_office(project: Project) -> Office:
-    """The office, read and checked with its templates and pictures; raises ``RespgenError`` with every problem."""
-    from respgen.word.template import build_problems
+def check_office(project: Project, kinds: tuple[str, ...] | set[str] = ("docx", "pdf", "html")) -> Office:
+    """The office, read and checked with the templates that ``kinds`` of document use, and its pictures.
 
+    Raises ``RespgenError`` with every problem. A build of the web pages alone
+    never opens the Word template, so it never imports docxtpl either.
+    """
     linked = _linked_outside(project)
     if linked:
         raise RespgenError(linked)
     office, problems = _office(project)
-    problems += build_problems(project.word_template)
-    problems += _html_template_problems(project)
+    if "docx" in kinds:
+        from respgen.word.template import build_problems
+
+        problems += build_problems(project.word_template)
+    if "pdf" in kinds or "html" in kinds or "fragment" in kinds:
+        problems += _html_template_problems(project, web="html" in kinds or "fragment" in kinds)
+    if "html" in kinds or "fragment" in kinds:
+        from respgen.web.page import stylesheet
+
+        try:
+            stylesheet(project)
+        except RespgenError as exc:
+            problems += exc.problems
     if problems or office is None:
         raise RespgenError(problems)
     return office
@@ -45,7 +58,8 @@ def check_office(project: Project) -> Office:
 def _linked_outside(project: Project) -> list[Problem]:
     """The house-style files that are links to files outside templates/: never read."""
     files = [project.office_file, project.word_template, project.html_template, project.stylesheet]
-    files += [project.email_template(kind) for kind in ("plain", "html")] + [project.tracker_template]
+    files += [project.email_template(kind) for kind in ("plain", "html", "invitation")] + [project.tracker_template]
+    files += [project.web_template, project.web_stylesheet, project.index_template, project.templates / LETTER_TEXT]
     root = project.templates.resolve()
     return [
         Problem(
@@ -148,14 +162,20 @@ def _not_a_picture(path: Path) -> tuple[str, str] | None:
 # --- the PDF's HTML template and style sheet -------------------------------------------
 
 
-def _html_template_problems(project: Project) -> list[Problem]:
+def _html_template_problems(project: Project, web: bool = False) -> list[Problem]:
+    """The HTML templates (the PDF's, the shared text macros, and with ``web`` the web page's and the list's)."""
     from respgen import sandbox
 
     problems = []
     restore = "Put the file back from the respgen folder's history, or ask whoever looks after respgen."
-    for path in (project.html_template, project.stylesheet):
+    needed = [(project.html_template, "the PDF", "the PDF template"), (project.stylesheet, "the PDF", ""),
+              (project.templates / LETTER_TEXT, "the PDF", "the PDF template's text macros")]  # fmt: skip
+    if web:
+        needed += [(project.web_template, "the web page", "the web page template"), (project.web_stylesheet, "the web page", ""),
+                   (project.index_template, "output/index.html", "the template of output/index.html")]  # fmt: skip
+    for path, drawn, what in needed:
         if not path.is_file():
-            problems.append(Problem(f"templates/{path.name}, which the PDF is drawn from, is missing", file=path, hint=restore))
-    if project.html_template.is_file():
-        problems += sandbox.file_problems(project.html_template, "the PDF template")
+            problems.append(Problem(f"templates/{path.name}, which {drawn} is drawn from, is missing", file=path, hint=restore))
+        elif what:
+            problems += sandbox.file_problems(path, what)
     return problems

@@ -72,8 +72,23 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (for example a late response) as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: not each file written, nor the summary.")
-def build(files: tuple[Path, ...], force: bool, prune: bool, jobs: int | None, strict: bool, quiet: bool) -> None:
-    """Build responses into a Word document and a PDF in output/.
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["word", "pdf", "web"]),
+    multiple=True,
+    help="Build only this kind of document (repeat for several): web is the page and its fragment, in a blink.",
+)
+@click.option("--drafts", is_flag=True, help="List drafts on output/index.html too, marked DRAFT.")
+def build(
+    files: tuple[Path, ...], force: bool, prune: bool, jobs: int | None, strict: bool, quiet: bool, formats: tuple[str, ...], drafts: bool
+) -> None:
+    """Build responses into a Word document, a PDF and a web page in output/.
+
+    Each response gives output/<name>.docx, <name>.pdf, <name>.html (the web
+    page, which stands alone) and <name>.fragment.html (the letter's body, to
+    paste into the website's editor); output/index.html lists every final
+    response, newest first.
 
     With no FILES, builds every response in responses/. Only what changed
     since the last build is built again: a response whose file was edited, or
@@ -101,12 +116,17 @@ def build(files: tuple[Path, ...], force: bool, prune: bool, jobs: int | None, s
         strict=strict,
         reporter_for=lambda count: reporter(count, shown_path, quiet),
         on_wait=lambda message: click.secho(message, fg="yellow", err=True),
+        formats=formats,
+        drafts=drafts,
     )
     if summary.failed:
         total = summary.failed + summary.built + summary.up_to_date
         click.secho(
             f"{summary.failed} of {total} responses could not be built; see the messages above.", fg="red", err=True
         )
+        sys.exit(1)
+    if summary.index_failed:
+        click.secho("output/index.html could not be written; see the messages above.", fg="red", err=True)
         sys.exit(1)
 
 
@@ -249,6 +269,42 @@ def email(file: Path, draft: bool) -> None:
 
     path = write(_project(), file, draft=draft)
     click.echo(visible(f"wrote {shown_path(path)}"))
+
+
+@main.command(short_help="Preview the web pages, following each edit as it is saved.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8055, show_default=True, help="The port to listen on (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on: this computer only, unless --allow-remote.")
+@click.option("--allow-remote", is_flag=True, help="Let other computers on the network see the pages (drafts included).")
+def serve(port: int, host: str, allow_remote: bool) -> None:
+    """Build the web pages and show them at http://127.0.0.1:8055/ while you write.
+
+    Each time a response file is saved, its page is built again and the page
+    open in the browser reloads itself; after a change to templates/, every page
+    is. A mistake in the file shows on the page as the same message printed
+    here. Press Ctrl-C to stop. The PDF and the Word document are made by
+    'respgen build', as before.
+    """
+    import threading
+
+    from respgen.workflow.preview import server, watch
+
+    project = _project()
+    httpd, preview = server(project, host, port, allow_remote=allow_remote, say=say)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    watcher.start()  # before the first build, so that nothing saved from then on is missed
+    preview.rebuild()
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(f"Previewing at http://{shown_host}:{httpd.server_address[1]}/ (press Ctrl-C to stop)")
+    try:
+        httpd.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        httpd.server_close()
+        watcher.join(timeout=5)
+    click.echo("Stopped.")
 
 
 @main.command(short_help="Write the email inviting the chief constable's comments.")

@@ -16,18 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import mimetypes
-import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import jinja2
-from jinja2.exceptions import SecurityError
-from markupsafe import Markup, escape
-
-from respgen import __version__, sandbox, statute
-from respgen.accessibility import is_web_address
 from respgen.errors import Problem, RespgenError
-from respgen.letter import markup, view
+from respgen.letter import html as letter_html
+from respgen.letter import view
 from respgen.pdf import lint as htmllint
 from respgen.pdf import post as pdfpost
 from respgen.project import Project
@@ -37,7 +31,6 @@ TEMPLATE = "response.html"
 STYLESHEET = "response.css"
 VARIANT = "pdf/a-3a"  # tagged, PDF/A-3 level A; pdfpost adds the PDF/UA-1 claim
 
-_environments: dict[Path, jinja2.Environment] = {}
 _stylesheets: dict[tuple, object] = {}
 _fonts: list[object] = []
 
@@ -79,68 +72,7 @@ def render_html(letter: view.Letter, project: Project) -> str:
 
 def render_template(project: Project, name: str, **context) -> str:
     """The HTML template ``name`` in templates/, filled in the sandbox with ``context``."""
-    env = _environment(project.templates)
-    where = project.templates / name
-    try:
-        template = env.get_template(name)
-        return template.render(version=__version__, **context)
-    except jinja2.TemplateNotFound:
-        raise RespgenError(
-            f"there is no PDF template {name} in templates/",
-            file=project.templates,
-            hint="Copy response.html and response.css from the respgen examples into templates/.",
-        ) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise RespgenError(
-            f"the PDF template has a mistake: {exc.message}", file=where, line=exc.lineno
-        ) from None
-    except jinja2.UndefinedError as exc:
-        raise RespgenError(
-            f"the PDF template uses something the letter does not have: {exc.message}", file=where,
-            line=sandbox.template_line(exc, name),
-        ) from None
-    except SecurityError as exc:
-        raise RespgenError(
-            f"a tag in the PDF template tries to reach something respgen does not give it ({exc}); nothing was built",
-            file=where,
-            line=sandbox.template_line(exc, name),
-            hint="Remove that tag, or put back the office's own template: a template from elsewhere may have been made to do harm.",
-        ) from None
-
-
-# --- the template --------------------------------------------------------------------
-
-
-def _environment(templates: Path) -> jinja2.Environment:
-    env = _environments.get(templates)
-    if env is None:
-        env = sandbox.environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=False,
-            auto_reload=True,
-        )
-        env.filters["breaks"] = _breaks
-        env.filters["css_colour"] = _css_colour
-        env.filters["long_date"] = lambda day: statute.long_date(day) if day else ""
-        env.tests["paragraph"] = lambda block: isinstance(block, markup.Paragraph)
-        env.tests["list_block"] = lambda block: isinstance(block, markup.List)
-        env.tests["quote"] = lambda block: isinstance(block, markup.Quote)
-        # Only web links become links: a file: or javascript: address in a response is shown as text.
-        env.tests["web_link"] = is_web_address
-        _environments[templates] = env
-    return env
-
-
-def _breaks(text: str) -> Markup:
-    """Escaped text whose line breaks (a Markdown hard break) become <br>."""
-    return Markup("<br>").join(escape(part) for part in str(text).split("\n"))
-
-
-def _css_colour(value: str) -> Markup:
-    # The model already insists on #RRGGBB; this keeps anything else out of the <style>.
-    return Markup(value) if re.fullmatch(r"#[0-9A-Fa-f]{6}", str(value)) else Markup("#000000")
+    return letter_html.render(project.templates, name, "PDF template", **context)
 
 
 # --- drawing -------------------------------------------------------------------------

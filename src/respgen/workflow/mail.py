@@ -51,7 +51,7 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
                 "or add --draft to make an email of the draft for review.",
             )
         )
-    state = outputs_state(project, response_file)
+    state = outputs_state(project, response_file, ("pdf", "docx"))  # what the email attaches
     if state != UP_TO_DATE:
         reason = (
             "have not been built yet"

@@ -1,0 +1,123 @@
+"""output/index.html: the office's "Responses to HMICFRS inspections" page, newest first.
+
+It lists every final response whose web page has been built, with links to its
+web page, PDF and Word document beside it in output/ (relative links, so the
+folder can be copied to a web server as it is). Drafts are left out unless
+asked for, and then marked DRAFT. The page is written only when its bytes
+change, so a build with nothing to do leaves it untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from respgen import statute
+from respgen.files import write_atomic
+from respgen.project import INDEX_TEMPLATE, Project
+
+if TYPE_CHECKING:
+    from respgen.errors import Problem
+
+# Reading the responses needs pydantic and the page needs Jinja: both are imported when the
+# index is written, so that a build with nothing to do (which only asks ``stale``) stays light.
+
+HEADING = "Responses to HMICFRS inspections"
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    published: str
+    date: str
+    draft: bool
+    page: str
+    pdf: str
+    docx: str
+    order: tuple
+
+
+def entries(project: Project, drafts: bool = False) -> tuple[list[Entry], list[Problem]]:
+    from respgen.reading.source import read_all
+
+    sources, problems = read_all(project.response_files())
+    found = []
+    for source in sources:
+        response = source.response
+        if response.is_draft and not drafts:
+            continue
+        outputs = project.outputs_for(source.path)
+        if not outputs["html"].is_file():
+            continue  # not built yet (or it failed): there is nothing to link to
+        found.append(
+            Entry(
+                title=" ".join(response.inspection.title.split()),
+                published=statute.long_date(response.inspection.published),
+                date=statute.long_date(response.date),
+                draft=response.is_draft,
+                page=quote(outputs["html"].name),
+                pdf=quote(outputs["pdf"].name) if outputs["pdf"].is_file() else "",
+                docx=quote(outputs["docx"].name) if outputs["docx"].is_file() else "",
+                order=(response.inspection.published, response.date, source.path.name),
+            )
+        )
+    found.sort(key=lambda entry: entry.order, reverse=True)
+    return found, problems
+
+
+def render(project: Project, drafts: bool = False) -> bytes:
+    from respgen.letter import html as letter_html
+    from respgen.reading.source import read_office
+    from respgen.web.page import check, stylesheet
+
+    office = read_office(project.office_file)
+    listed, _ = entries(project, drafts)
+    html = letter_html.render(
+        project.templates,
+        INDEX_TEMPLATE,
+        "list-of-responses template",
+        office=office,
+        entries=listed,
+        heading=HEADING,
+        language="en-GB",
+        stylesheet=stylesheet(project),
+        introduction=(
+            f"The comments of the {office.commissioner.title} on each HMICFRS inspection report that concerns "
+            f"{office.force}, published under section 55 of the Police Act 1996, newest first."
+        ),
+        caption=f"{HEADING}, newest first" + (", drafts marked" if drafts else ""),
+        none_yet="No responses have been published yet.",
+    )
+    check(html, project)
+    return (html.rstrip("\n") + "\n").encode("utf-8")
+
+
+def write(project: Project, drafts: bool = False) -> Path | None:
+    """Write output/index.html if it changed; returns it when written."""
+    data = render(project, drafts)
+    target = project.index_page
+    try:
+        if target.read_bytes() == data:
+            return None
+    except OSError:
+        pass
+    write_atomic(target, data)
+    return target
+
+
+def stale(project: Project) -> bool:
+    """Whether the index may be out of date: missing, or older than a response, the office file or a template."""
+    try:
+        written = project.index_page.stat().st_mtime_ns
+    except OSError:
+        return True
+    watched = [*project.response_files(), project.office_file, project.index_template, project.web_stylesheet]
+    for path in watched:
+        try:
+            if path.stat().st_mtime_ns > written:
+                return True
+        except OSError:
+            continue
+    return False
