@@ -336,6 +336,7 @@ def main() -> int:
         }
         figures["edit_to_preview"]["response"] = target.name
         figures["edit_to_preview"]["pages"] = pages(office / "output" / f"{target.stem}.pdf")
+        figures["warm_render"] = warm_render(office, target)
 
         if not args.no_libreoffice:
             docx = sorted((office / "output").glob("*.docx"))
@@ -349,6 +350,38 @@ def main() -> int:
     args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.json}")
     return 0
+
+
+def warm_render(office: Path, target: Path, times: int = 3) -> dict:
+    """In one warm process (as 'respgen serve' is): the web page's render against the PDF's, for ``target``."""
+    code = f"""
+import json, statistics, time
+from pathlib import Path
+from respgen.build.preflight import check_office
+from respgen.letter.view import letter
+from respgen.pdf import document as pdf
+from respgen.project import Project
+from respgen.reading.source import read_response
+from respgen.web import page
+project = Project(Path({str(office)!r}))
+office = check_office(project)
+source = read_response(Path({str(target)!r}))
+view = letter(source.response, office, project.templates)
+def timed(run):
+    run()  # warm: templates, fonts and style sheets loaded
+    runs = []
+    for _ in range({times}):
+        start = time.perf_counter(); run(); runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+web = timed(lambda: page.render(view, project, {{}}))
+drawn = timed(lambda: pdf.render(view, source, project))
+print(json.dumps({{"web_seconds": web, "pdf_seconds": drawn}}))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures["ratio"] = figures["web_seconds"] / max(figures["pdf_seconds"], 1e-9)
+    figures["response"] = target.name
+    return figures
 
 
 def _median_run(run, times: int) -> dict:
@@ -392,6 +425,11 @@ def _summarise(figures: dict) -> None:
         derived["ratio_web_page_to_pdf_after_an_edit"] = round(ratio, 3)
         print(f"edit, then web page:    {edit['web']['seconds']:8.2f} s  against the PDF's {edit['pdf']['seconds']:.2f} s"
               f" ({edit['pages']} pages): a ratio of {ratio:.2f}")
+    warm = figures.get("warm_render")
+    if warm:
+        derived["ratio_web_page_to_pdf_warm_render"] = round(warm["ratio"], 4)
+        print(f"warm render, web page:  {warm['web_seconds'] * 1000:8.1f} ms against the PDF's"
+              f" {warm['pdf_seconds'] * 1000:.0f} ms: a ratio of {warm['ratio']:.3f}")
     if "libreoffice_pdfs_per_s" in derived:
         print(f"LibreOffice, {n} DOCX:  {lo['seconds']:8.2f} s  ({derived['libreoffice_pdfs_per_s']} PDFs/s;"
               f" processor {lo['cpu_seconds']} s; peak {lo['peak_mb']} MB)")

@@ -9,6 +9,7 @@ change, so a build with nothing to do leaves it untouched.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,6 +101,7 @@ def write(project: Project, drafts: bool = False) -> Path | None:
     target = project.index_page
     try:
         if target.read_bytes() == data:
+            os.utime(target)  # checked against everything it lists: not stale until one of them changes
             return None
     except OSError:
         pass
