@@ -7,6 +7,7 @@ exits non-zero, never with a Python traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,15 @@ class Problem:
     hint: str | None = None
     severity: Severity = "error"
 
+    strict: bool = False  # a warning that --strict made an error
+
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    def as_strict_error(self) -> Problem:
+        """This warning as the error ``--strict`` makes of it ("error (strict mode): …")."""
+        return dataclasses.replace(self, severity="error", strict=True) if not self.is_error else self
 
     def where(self) -> str:
         if self.file is None:
@@ -44,7 +51,8 @@ class Problem:
         head = self.where()
         # Values from the officer's files reach the terminal only with their control characters shown.
         message = visible(self.message)
-        text = f"{head}: {self.severity}: {message}" if head else f"{self.severity}: {message}"
+        label = f"{self.severity} (strict mode)" if self.strict else self.severity
+        text = f"{head}: {label}: {message}" if head else f"{label}: {message}"
         if self.hint:
             text += f"\n    {visible(self.hint)}"
         return text

@@ -216,7 +216,14 @@ def test_a_file_that_is_not_a_pdf_is_a_message(tmp_path: Path):
     path = tmp_path / "not.pdf"
     path.write_text("hello")
     (problem,) = check_pdf(path)
-    assert "not a PDF that can be read" in problem.message
+    assert problem.message == "this PDF cannot be checked: it is not a PDF"
+    # A Word document given by mistake, and a PDF cut short in copying, are named as such.
+    word = tmp_path / "response.docx"
+    word.write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    assert "it is a Word document" in check_pdf(word)[0].message
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    assert "damaged or cut short" in check_pdf(cut)[0].message
 
 
 def test_a_structure_the_checks_do_not_expect_is_reported_not_passed(good, tmp_path: Path):

@@ -131,6 +131,38 @@ def test_email_refuses_a_draft_unless_asked(office):
     assert "Cumbria Constabulary & partners" in message.get_body(preferencelist=("plain",)).get_content()
 
 
+def _addressed(raw: bytes) -> str:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    return " ".join(str(message.get(header, "")) for header in ("To", "Cc", "Bcc"))
+
+
+def test_a_draft_for_review_never_goes_to_the_statutory_recipients(office, tmp_path):
+    import shutil
+
+    root = tmp_path / "office"
+    shutil.copytree(office, root)
+    statutory = [r.email for r in read_office(Project(root).office_file).recipients]
+    assert all(statutory)
+    draft = "responses/2026-11-20-peel-2025.yaml"
+    made = run(root, "email", "--draft", draft)
+    assert made.exit_code == 0, made.output
+    raw = (root / "output" / "2026-11-20-peel-2025.eml").read_bytes()
+    assert not any(address in raw.decode("ascii", "replace") for address in statutory)
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["To"] is None and message["Cc"] is None and message["Bcc"] is None  # for the officer to fill in
+    assert "Dear colleagues," in message.get_body(preferencelist=("plain",)).get_content()
+    # With reviewers named in the office file, the draft goes to them alone.
+    office_file = root / "templates" / "office.yaml"
+    office_file.write_text(
+        office_file.read_text(encoding="utf-8") + "reviewers:\n  - name: Head of Policy\n    email: policy.head@cumbria-pcc.gov.uk\n",
+        encoding="utf-8",
+    )
+    assert run(root, "build", draft).exit_code == 0
+    assert run(root, "email", "--draft", draft).exit_code == 0
+    addressed = _addressed((root / "output" / "2026-11-20-peel-2025.eml").read_bytes())
+    assert addressed.strip() == "Head of Policy <policy.head@cumbria-pcc.gov.uk>"
+
+
 def test_email_refuses_when_the_documents_are_missing_or_out_of_date(office, tmp_path):
     root = copy_project(tmp_path / "office")
     missing = run(root, "email", FINAL)

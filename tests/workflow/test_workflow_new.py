@@ -23,7 +23,10 @@ TITLE = "PEEL 2025–27: An inspection of Cumbria Constabulary & its “partners
     [
         ("Both sides of the coin: An inspection of how the police ...", "both-sides-of-the-coin"),
         ("An inspection of vetting, misconduct, and misogyny in the police service",
-         "an-inspection-of-vetting-misconduct-and-misogyny"),
+         "vetting-misconduct-and-misogyny-in-the-police"),
+        ("An inspection of how well the police respond to stalking", "stalking"),
+        ("A joint thematic inspection of the police and Crown Prosecution Service's response to rape", "rape"),
+        ("An inspection of the police response to the public", "the-public"),
         ("Café & “Crème”: the rest", "cafe-creme"),
         (": nothing before the colon", "nothing-before-the-colon"),
         ("🚓 🚓", "response"),
@@ -69,6 +72,14 @@ def test_new_writes_a_draft_with_every_section_today_and_the_deadline(project_di
     # A draft: the unwritten passages are one warning, not errors.
     problems = rules.review(source)
     assert problems and not any(p.is_error for p in problems)
+
+
+def test_the_officer_may_name_the_file(project_dir):
+    path = scaffold.new(Project(project_dir), "Any title", dt.date(2026, 11, 20), today=dt.date(2026, 11, 28), name="Stalking: 2026")
+    assert path.name == "2026-11-20-stalking.yaml"
+    assert "respgen build responses/2026-11-20-stalking.yaml" in path.read_text(encoding="utf-8")
+    result = run(project_dir, "new", "Another title", "--published", "2026-11-21", "--name", "county lines")
+    assert result.exit_code == 0 and (project_dir / "responses" / "2026-11-21-county-lines.yaml").is_file()
 
 
 def test_a_thematic_scaffold_has_recommendations_for_several_bodies_and_no_grades(project_dir):

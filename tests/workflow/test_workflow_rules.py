@@ -135,6 +135,9 @@ def test_build_strict_refuses_a_draft_with_warnings(project_dir):
     result = run(project_dir, "build", "--strict", "responses/" + path.name)
     assert result.exit_code == 1
     assert f"2022-11-02-test.yaml:{LINE_REC_3}:" in result.output
+    # The warning it refuses on is called what it has become, not a warning.
+    assert "error (strict mode): recommendation 3 applies to this force" in result.output
+    assert "warning:" not in result.output
     assert not (project_dir / "output" / "2022-11-02-test.docx").exists()
 
 

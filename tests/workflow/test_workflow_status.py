@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from conftest import run_cli as run
-from respgen.cli.status_table import print_table
+from respgen.cli.status_table import print_table, shorten_middle
 from respgen.project import Project
 from respgen.workflow import new as scaffold
 from respgen.workflow import status
@@ -108,12 +108,36 @@ def test_outputs_state_follows_the_response(project_dir):
     assert status.outputs_state(project, path) == status.OUT_OF_DATE
 
 
-def test_shorten_keeps_whole_words():
-    text = "Both sides of the coin: An inspection of how the police and National Crime Agency consider"
-    short = status.shorten(text, 30)
-    assert len(short) <= 30 and short.endswith("…")
-    assert text.startswith(short[:-1])
-    assert status.shorten("Short title") == "Short title"
+def test_a_long_title_is_cut_in_the_middle_at_whole_words_keeping_its_subject():
+    text = "An inspection of how well the police and other agencies respond to stalking and harassment"
+    short = shorten_middle(text, 50)
+    assert len(short) <= 50 and " … " in short
+    head, tail = short.split(" … ")
+    assert text.startswith(head) and text.endswith(tail) and tail.endswith("stalking and harassment")
+    assert shorten_middle("Short title", 50) == "Short title"
+
+
+LONG_TITLE = (
+    "An inspection of how well the police and the National Crime Agency, with their partners in local government,"
+    " health and education, identify, protect and support children and vulnerable adults exploited by county lines"
+)
+
+
+def test_status_reads_well_at_80_columns_with_every_file_name_whole(project_dir, monkeypatch):
+    project = add_drafts(project_dir)
+    scaffold.new(project, LONG_TITLE, dt.date(2026, 11, 25), "Thematic inspection", today=dt.date(2026, 11, 26))
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(project_dir, "status", "--today", "2026-12-01")
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for path in project.response_files():
+        assert any(line.strip() == f"responses/{path.name}" for line in lines), path.name  # whole, on its own line
+    # Every title on one line, cut (if at all) in the middle, never one word to a line.
+    titled = [line for line in lines if line and not line.startswith(" ") and not line.startswith("Responses on")]
+    assert len(titled) == len(project.response_files())
+    assert all(len(line.split()) >= 2 for line in titled)
+    long = next(line for line in titled if line.startswith("An inspection of how well"))
+    assert " … " in long and long.endswith("exploited by county lines")
 
 
 def test_colour_marks_an_overdue_draft_red_on_a_terminal(project_dir):

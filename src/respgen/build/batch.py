@@ -113,15 +113,18 @@ def build_all(
                     report.note(f"removed {shown_path(document)} (its response file is gone)")
                     summary.pruned += 1
             elif todo.orphans:
-                for document in todo.orphans:
-                    report.problem(
-                        Problem(
-                            "its response file is gone; the document was left in place",
-                            file=document,
-                            hint="Run 'respgen build --prune' to remove it.",
-                            severity="warning",
-                        )
+                # One line however many: the real problem of this build must not scroll away under them.
+                count = len(todo.orphans)
+                stems = sorted({Path(document.name.removesuffix(".fragment.html")).stem for document in todo.orphans})
+                named = ", ".join(f"output/{stem}.*" for stem in stems[:3]) + (", …" if len(stems) > 3 else "")
+                report.problem(
+                    Problem(
+                        f"{count} document{'s' if count != 1 else ''} in output/ whose response file has gone"
+                        f" ({named}) {'were' if count != 1 else 'was'} left in place",
+                        hint="Run 'respgen build --prune' to remove them.",
+                        severity="warning",
                     )
+                )
             office = _checked_office(project, todo.jobs, report) if todo.jobs else None
             if office is None:
                 summary.failed += len(todo.jobs)

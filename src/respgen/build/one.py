@@ -64,7 +64,9 @@ def build_response(
                 ),
                 *waiting,
             ]
-    if any(p.is_error for p in problems) or (strict and problems):
+    if strict:
+        problems = [problem.as_strict_error() for problem in problems]
+    if any(p.is_error for p in problems):
         raise RespgenError(problems)
     letter = view.letter(source.response, office, project.templates)
     documents = {}

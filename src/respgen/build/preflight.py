@@ -150,12 +150,34 @@ def _not_a_picture(path: Path) -> tuple[str, str] | None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return "is far too large a picture (in pixels) for a letterhead", "Save a smaller copy and use that."
     except Exception as exc:  # Pillow raises many kinds for a file that is not a picture
-        detail = "the file is not a picture" if "cannot identify" in str(exc) else f"the picture is damaged ({exc})"
+        drawing = _drawing_kind(path)
+        if drawing:
+            return f"is {drawing}, a kind of picture the documents cannot hold", again.replace(
+                "(for example with Paint: File > Save As > PNG picture)", "(export it as PNG from the program that drew it)"
+            )
+        detail = "the file is not a picture" if "cannot identify" in str(exc) else "the picture is damaged or cut short"
         return f"cannot be used: {detail}", again
     if kind not in PICTURE_FORMATS:
         return f"is a {kind} picture, which the documents cannot hold", again
     if width * height > MAX_PICTURE_PIXELS:
         return f"is {width} × {height} pixels, far too large for a letterhead", "Save a smaller copy and use that."
+    return None
+
+
+def _drawing_kind(path: Path) -> str | None:
+    """The kind of drawing (not a PNG or JPEG) the file holds, named as its maker would: an SVG, say."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(4096)
+    except OSError:
+        return None
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"<svg" in text and (text.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg"))):
+        return "an SVG drawing"
+    if text.startswith(b"%pdf"):
+        return "a PDF"
+    if start[:4] in (b"\x01\x00\x00\x00", b"\xd7\xcd\xc6\x9a"):
+        return "a Windows metafile (EMF or WMF)"
     return None
 
 

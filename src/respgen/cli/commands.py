@@ -176,7 +176,27 @@ def check_template(path: Path | None) -> None:
     click.echo(visible(f"{shown_path(path)}: the template is ready to use"))
 
 
-_DAY = click.DateTime(formats=["%Y-%m-%d"])
+class _Day(click.ParamType):
+    """A date as the response files write it, with a message a policy officer can act on."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+        import re
+
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            self.fail(f"{text!r} is not a date written year-month-day: write it as YYYY-MM-DD, for example 2026-11-13", param, ctx)
+        try:
+            return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+        except ValueError:
+            self.fail(f"{text!r} is not a real date: check the day and the month", param, ctx)
+
+
+_DAY = _Day()
 
 
 @main.command(short_help="Start a new response file, with the deadline worked out.")
@@ -192,7 +212,8 @@ _DAY = click.DateTime(formats=["%Y-%m-%d"])
     + ".",
 )
 @click.option("--date", "day", type=_DAY, metavar="YYYY-MM-DD", help="The date of the response (default: today).")
-def new(title: str, published, kind: str | None, day) -> None:
+@click.option("--name", metavar="WORDS", help='A short name for the file, e.g. "stalking" (default: from the title).')
+def new(title: str, published, kind: str | None, day, name: str | None) -> None:
     """Start a new response to the inspection report called TITLE.
 
     Writes responses/<published date>-<short title>.yaml: a draft with every
@@ -202,9 +223,9 @@ def new(title: str, published, kind: str | None, day) -> None:
     from respgen.statute import deadline, long_date
     from respgen.workflow.new import new as scaffold
 
-    path = scaffold(_project(), title, published.date(), kind, today=day.date() if day else None)
+    path = scaffold(_project(), title, published, kind, today=day, name=name)
     click.echo(visible(f"wrote {shown_path(path)}"))
-    click.echo(f"The comments must be published by {long_date(deadline(published.date()))} (56 days from publication).")
+    click.echo(f"The comments must be published by {long_date(deadline(published))} (56 days from publication).")
     click.echo(visible("Fill in the passages marked '[To write', then run: respgen build " + shown_path(path)))
 
 
@@ -224,7 +245,7 @@ def status(as_json: bool, day, overdue_actions: bool) -> None:
     from respgen.workflow import status as report_status
 
     project = _project()
-    today = day.date() if day else dt.date.today()
+    today = day or dt.date.today()
     report = report_status.collect(project, today)
     for problem in report.problems:
         say(problem)
@@ -363,8 +384,8 @@ def tracker(as_of, since) -> None:
 
     from respgen.workflow.tracker import write
 
-    day = as_of.date() if as_of else dt.date.today()
-    written, report, problems = write(_project(), day, since.date() if since else None)
+    day = as_of or dt.date.today()
+    written, report, problems = write(_project(), day, since)
     for problem in problems:
         say(problem)
     for path in written:

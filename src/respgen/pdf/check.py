@@ -27,13 +27,29 @@ _HEADINGS = {f"/H{n}": n for n in range(1, 7)}
 _MAY_BE_EMPTY = {"/TD"}
 
 
+def unreadable(path: Path, exc: Exception) -> str:
+    """Why the file at ``path`` cannot be opened as a PDF, in the words of someone who sees its name."""
+    if isinstance(exc, OSError) and not isinstance(exc, pikepdf.PdfError):
+        return f"the file cannot be read ({exc.strerror or exc})"
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(1024)
+    except OSError as error:
+        return f"the file cannot be read ({error.strerror})"
+    if start.startswith(b"PK"):
+        return "it is a Word document (or another zip file), not a PDF: give the PDF of the response"
+    if b"%PDF-" not in start:
+        return "it is not a PDF"
+    return "the PDF is damaged or cut short (it may not have finished copying): take a fresh copy"
+
+
 def check_pdf(path: Path) -> list[Problem]:
     """Every rule the PDF at ``path`` breaks (empty when it passes)."""
     path = Path(path)
     try:
         pdf = pikepdf.open(path)
     except (pikepdf.PdfError, OSError) as exc:
-        return [Problem(f"this is not a PDF that can be read ({exc})", file=path)]
+        return [Problem(f"this PDF cannot be checked: {unreadable(path, exc)}", file=path)]
     with pdf:
         checker = _Checker(pdf, path)
         try:
@@ -79,9 +95,10 @@ class _Checker:
         root = self.pdf.Root
         mark_info = root.get("/MarkInfo")
         if not (isinstance(mark_info, Dictionary) and bool(mark_info.get("/Marked", False))):
-            self.fail("the PDF is not tagged (/MarkInfo /Marked is not true)", hint="A screen reader cannot follow it.")
+            self.fail("the PDF is not tagged, so a screen reader cannot follow its headings, lists and tables",
+                      hint="Whoever made it: export it as a tagged PDF (its /MarkInfo says it is not marked).")
         if "/StructTreeRoot" not in root or not pdftree.roots(self.pdf):
-            self.fail("the PDF has no structure tree (no tags)", hint="A screen reader cannot follow it.")
+            self.fail("the PDF has no tags at all (no structure tree)", hint="A screen reader cannot follow it.")
             return False
         return True
 
@@ -94,10 +111,12 @@ class _Checker:
         meta = xmp.read(self.pdf)
         titles = meta.findall(".//dc:title//rdf:li", _NS) if meta is not None else []
         if not any((t.text or "").strip() for t in titles):
-            self.fail("the PDF has no title in its XMP metadata (dc:title)")
+            self.fail("the PDF has no title in its XMP metadata, the title a screen reader announces first",
+                      hint="Whoever made it: set the document's title (XMP dc:title).")
         prefs = self.pdf.Root.get("/ViewerPreferences")
         if not (isinstance(prefs, Dictionary) and bool(prefs.get("/DisplayDocTitle", False))):
-            self.fail("the PDF does not ask viewers to show its title (/DisplayDocTitle)")
+            self.fail("the PDF does not ask viewers to show its title in place of its file name",
+                      hint="Whoever made it: set /DisplayDocTitle in its viewer preferences.")
 
     def check_identification(self) -> None:
         meta = xmp.read(self.pdf)

@@ -362,6 +362,13 @@ class Recipient(Model):
     email: Mailbox | None = None
 
 
+class Reviewer(Model):
+    """Someone a draft goes to for review (never a statutory recipient, unless the office lists them here)."""
+
+    name: OneLine | None = None
+    email: Mailbox
+
+
 class Image(Model):
     file: Text
     alt: Text
@@ -388,3 +395,4 @@ class Office(Model):
     marking: Text = "OFFICIAL"
     colours: Colours = Colours()
     recipients: list[Recipient] = Field(min_length=1)
+    reviewers: list[Reviewer] = []  # whom 'respgen email --draft' addresses a draft to

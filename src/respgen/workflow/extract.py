@@ -15,6 +15,7 @@ from pikepdf import Dictionary, Name
 
 from respgen.errors import RespgenError
 from respgen.guard import bounded
+from respgen.pdf.check import unreadable
 from respgen.reading.loader import MAX_BYTES
 
 
@@ -38,7 +39,7 @@ def _read_embedded(pdf_path: Path) -> Embedded:
     try:
         pdf = pikepdf.open(pdf_path)
     except (pikepdf.PdfError, OSError) as exc:
-        raise RespgenError(f"cannot read this PDF ({exc})", file=pdf_path) from None
+        raise RespgenError(f"cannot read this PDF: {unreadable(pdf_path, exc)}", file=pdf_path) from None
     with pdf:
         candidates = []
         for spec in pdf.Root.get("/AF", []) or []:

@@ -70,7 +70,13 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
         waiting = rules.office_placeholders(office, project.office_file)
         if waiting:
             raise RespgenError(waiting)
-    addresses = _addresses(project, office)
+    # A draft for review goes to the office's reviewers, never to the Home Secretary or HMICFRS:
+    # one click on Send must not put a draft in the statutory recipients' inboxes.
+    addresses = (
+        [Address(display_name=r.name or "", addr_spec=r.email) for r in office.reviewers]
+        if source.response.is_draft
+        else _addresses(project, office)
+    )
 
     outputs = project.outputs_for(response_file)
     inspection = source.response.inspection
@@ -82,7 +88,7 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
         "deadline": statute.long_date(statute.deadline(inspection.published)),
         "date": statute.long_date(source.response.date),
         "draft": source.response.is_draft,
-        "recipients": office.recipients,
+        "recipients": [] if source.response.is_draft else office.recipients,
         "signatory": source.response.signatory or office.commissioner,
         "response_title": office.response_title,
         "attachments": [outputs["pdf"].name, outputs["docx"].name],
@@ -94,7 +100,8 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
     if office.email:
         # The header registry quotes and encodes the name: a comma or a Welsh letter in it is safe.
         message["From"] = Address(display_name=office.name, addr_spec=office.email)
-    message["To"] = addresses
+    if addresses:
+        message["To"] = addresses
     message["Subject"] = subject(source)
     message.set_content(_render(project, "plain", context), subtype="plain", cte="quoted-printable")
     message.add_alternative(_render(project, "html", context), subtype="html", cte="quoted-printable")

@@ -23,13 +23,29 @@ from respgen.rules import PLACEHOLDER
 SLUG_LENGTH = 50
 
 
-def slug(title: str) -> str:
-    """A short file-name form of a title: the part before any colon, in plain lower-case words.
+# The words that open most report titles and say nothing of the subject ("An inspection of how
+# well the police respond to …"): a file name made from them would name every report alike.
+_BOILERPLATE = re.compile(
+    r"^(?:an?|the)\s+(?:joint\s+|thematic\s+|national\s+|further\s+)*(?:inspection|review|report|examination)s?"
+    r"\s+(?:of|into|on)\s+(?:how\s+(?:well\s+)?)?(?:the\s+)?"
+    r"(?:(?:police(?:\s+service)?|policing|forces?|fire\s+and\s+rescue\s+services?)\s*"
+    r"(?:and\s+[^,]*?\s+(?=(?:respond|responds|response|approach|deal|deals|tackle|tackles)\b))?)?"
+    r"(?:(?:respond|responds|response|approach|deal|deals|tackle|tackles)\s+(?:to|with)\s+)?",
+    re.IGNORECASE,
+)
 
-    >>> slug("Both sides of the coin: An inspection of ...")
+
+def slug(title: str) -> str:
+    """A short file-name form of a title that keeps its subject: the part before any colon, less the
+    words every title opens with, in plain lower-case words.
+
+    >>> slug("Both sides of the coin: An inspection of how ...")
     'both-sides-of-the-coin'
+    >>> slug("An inspection of how well the police respond to stalking")
+    'stalking'
     """
     head = title.split(":", 1)[0].strip() or title
+    head = _BOILERPLATE.sub("", head).strip() or head
     # Punctuation of any script separates words; accented letters keep their base letter.
     spaced = re.sub(r"[\W_]+", " ", head)
     ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii")
@@ -43,8 +59,9 @@ def slug(title: str) -> str:
     return text or "response"
 
 
-def file_name(title: str, published: dt.date) -> str:
-    return f"{published.isoformat()}-{slug(title)}.yaml"
+def file_name(title: str, published: dt.date, name: str | None = None) -> str:
+    """responses/<published date>-<short name>.yaml; ``name`` (the officer's own) is made file-safe the same way."""
+    return f"{published.isoformat()}-{slug(name) if name and name.strip() else slug(title)}.yaml"
 
 
 def _quoted(text: str) -> str:
@@ -57,14 +74,14 @@ def _quoted(text: str) -> str:
 REPLY_DAYS = 28
 
 
-def text(title: str, published: dt.date, kind: str | None, today: dt.date) -> str:
-    """The scaffold's YAML text."""
+def text(title: str, published: dt.date, kind: str | None, today: dt.date, name: str | None = None) -> str:
+    """The scaffold's YAML text (``name``: its file's name, for the build command it suggests)."""
     due = statute.deadline(published)
     kind_line = _quoted(kind) if kind and kind.strip() else _quoted(
         f"{PLACEHOLDER}: the type of inspection, for example PEEL inspection or National thematic inspection]"
     )
     w = PLACEHOLDER
-    name = file_name(title, published)
+    name = name or file_name(title, published)
     reply_by = min(published + dt.timedelta(days=REPLY_DAYS), due)
     later = (due + dt.timedelta(days=365)).isoformat()
     findings = _force(w, later) if shape(kind) == "force" else _thematic(w, later)
@@ -211,14 +228,15 @@ def new(
     kind: str | None = None,
     *,
     today: dt.date | None = None,
+    name: str | None = None,
 ) -> Path:
     """Write a new draft response into ``project``'s responses/ and return its path."""
     title = " ".join(title.split())
     if not title:
         raise RespgenError("the inspection title is empty", hint='Give the title in quotation marks: respgen new "Title of the report" --published 2026-11-20')
     today = today or dt.date.today()
-    path = project.responses / file_name(title, published)
-    body = text(title, published, kind, today)
+    path = project.responses / file_name(title, published, name)
+    body = text(title, published, kind, today, path.name)
     try:
         project.responses.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as handle:

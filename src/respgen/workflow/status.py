@@ -178,11 +178,3 @@ def as_json(report: Report, today: dt.date) -> str:
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
-
-
-def shorten(text: str, width: int = TITLE_WIDTH) -> str:
-    text = " ".join(text.split())
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
-    return cut.rstrip(" ,;:–-") + "…"
