@@ -57,6 +57,7 @@ def review(source: ResponseSource, today: dt.date | None = None) -> list[Problem
         + _poor_links(source)
         + _updates(source)
         + _invitation(source)
+        + _word_habits(source)
     )
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
@@ -283,6 +284,42 @@ def _strings_with(value: Any, needle: str, path: tuple) -> Iterator[tuple]:
     elif isinstance(value, (list, tuple)):
         for index, child in enumerate(value):
             yield from _strings_with(child, needle, path + (index,))
+
+
+# A line that starts with '-' and no space ("-item") is not a list item; a line of '|' cells is not
+# a table: both would be printed just as they are typed, which is rarely what was meant.
+_DASH_WITHOUT_SPACE = re.compile(r"^\s*-(?=[A-Za-z])")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def _word_habits(source: ResponseSource) -> list[Problem]:
+    """Warnings for the text habits of Word and email that the text markup does not read as they look."""
+    problems = []
+    lines = source.text.splitlines()
+    for path, text in _rich_texts(source.response.model_dump()):
+        if not text:
+            continue
+        tabled = False
+        start = (source.locator.find(path)[0] or 1) - 1
+        for offset, line in enumerate(text.splitlines()):
+            if _DASH_WITHOUT_SPACE.match(line):
+                what, hint = (
+                    f"'{line.strip()[:30]}' starts with '-' but no space, so it is not a list item: it is printed as typed",
+                    "Put a space after the '-' to make it a bulleted item.",
+                )
+            elif _PIPE_ROW.match(line) and not tabled:
+                tabled = True  # one warning for a whole table
+                what, hint = (
+                    "a line of '|' cells is not drawn as a table: it is printed as typed, pipes and all",
+                    "Write the facts as a list (one '- ' line each), or as sentences: tables belong to the house style.",
+                )
+            else:
+                continue
+            number = next((i + 1 for i in range(start, min(start + 40 + offset, len(lines))) if lines[i].strip() == line.strip()), start + 1)
+            problems.append(
+                Problem(f"in '{dotted(path)}', {what}", file=source.locator.file, line=number, hint=hint, severity="warning")
+            )
+    return problems
 
 
 def _poor_links(source: ResponseSource) -> list[Problem]:

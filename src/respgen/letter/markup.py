@@ -7,6 +7,7 @@ such text comes out literally, exactly as the officer typed it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,11 +66,16 @@ def _parser() -> MarkdownIt:
     return md
 
 
+# Word turns "- " at the start of a line into an en dash, and pastes its bullets as "•": an
+# officer who writes or pastes either means a bulleted list, so either is read as "- ".
+WORD_BULLET = re.compile(r"^([ \t]*)[–—•▪●◦][ \t]+", re.MULTILINE)
+
+
 def parse(text: str | None) -> Blocks:
     """Parse one rich-text field into blocks (empty for no text)."""
     if not text or not text.strip():
         return ()
-    tokens = _parser().parse(text)
+    tokens = _parser().parse(WORD_BULLET.sub(r"\1- ", text))
     blocks, _ = _blocks(tokens, 0, closing=None)
     return tuple(blocks)
 

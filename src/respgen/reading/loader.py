@@ -10,6 +10,7 @@ the line of the key it is about. Only plain data is ever built: tags such as
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,18 +252,45 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
             "Check the quotation marks on this line: a value that starts with \" or ' must end with the same mark,"
             " and a quotation mark inside it must be doubled ('') or the whole value written without outer quotes."
         )
+    elif "mapping values are not allowed" in problem and (curly := _curly_quote_start(mark)):
+        problem = f"the value starts with a curly quotation mark ({curly}), which YAML does not read as a quotation mark"
+        column = (_lines_to(mark) or [""])[-1].find(curly) + 1 or column
+        hint = (
+            'Use straight quotation marks (") around the whole value: Word\'s AutoCorrect makes them curly.'
+            ' Retype them in this editor, for example:  title: "Stalking: An inspection of the police"'
+        )
     elif "mapping values are not allowed" in problem:
         problem = "a colon (:) appears where YAML does not expect one"
         hint = (
             "If the text contains ': ', put the whole value in quotation marks. Otherwise this line may be indented"
             " more than the line above it: line it up with its neighbours."
         )
+    elif "but found '<scalar>'" in problem and (opened := _quote_left_open(exc.problem_mark)) is not None:
+        problem = (
+            f"a quotation mark is opened on this line but not closed on it, so the text runs on to line {line}"
+            " as if it were all one value"
+        )
+        line, column = opened
+        hint = "Close the quotation at the end of this line with the same mark it was opened with (\" or ')."
     elif "but found '<scalar>'" in problem and _quote_before(exc.problem_mark):
         problem = "there is more text after the closing quotation mark"
         hint = (
             "A value that starts with a quotation mark must end with it: put the whole value in quotation marks"
             " (doubling any ' inside it to ''), or write it without quotation marks around the start."
         )
+    elif ("flow sequence" in context or "flow mapping" in context) and exc.context_mark is not None:
+        opener, closer = ("[", "]") if "sequence" in context else ("{", "}")
+        problem = f"a '{opener}' is opened on this line but never closed with '{closer}'"
+        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
+        hint = (
+            f"Close it with '{closer}', or, if the text starts with '{opener}', put the whole value in quotation marks."
+            " To start a list on the next lines, write nothing after the colon and '- ' before each item."
+        )
+    elif "could not find expected ':'" in problem and (block := _unindented_block(mark)) is not None:
+        key, line = block
+        problem = f"the text under '{key}: |' is not indented, so it is read as more keys"
+        column = None
+        hint = f"Indent every line of the text by two more spaces than '{key}' (a blank line may stay blank)."
     elif "expected <block end>" in problem or "did not find expected key" in context + problem:
         problem = "this line is not lined up with the lines around it"
         hint = "The indentation of this line does not match its neighbours: use the same number of spaces as the other keys at its level."
@@ -280,6 +308,65 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
         problem = "an alias (*name) refers to an anchor (&name) that is not defined above it"
         hint = "Write the value out instead of using '*'; in text, put a value that starts with '*' in quotation marks."
     return Problem(f"YAML syntax error: {problem}", file=path, line=line, column=column, hint=hint)
+
+
+_CURLY_QUOTES = "“”‘’„‟«»"
+_KEY_LINE = re.compile(r"\s*(?:- )?[A-Za-z_][\w-]*:(?:\s|$)")
+
+
+def _lines_to(mark) -> list[str] | None:
+    buffer = getattr(mark, "buffer", None)
+    if not isinstance(buffer, str) or mark.pointer is None:
+        return None
+    return buffer[: mark.pointer].split("\n")
+
+
+def _curly_quote_start(mark) -> str | None:
+    """The curly quotation mark the value on ``mark``'s line starts with, if it does."""
+    lines = _lines_to(mark)
+    if not lines:
+        return None
+    found = re.match(r"\s*(?:- )?[^:]*:\s+([" + _CURLY_QUOTES + "])", lines[-1])
+    return found.group(1) if found else None
+
+
+def _quote_left_open(mark) -> tuple[int, int] | None:
+    """(line, column) of a value's opening quotation mark that its own line never closes, when the text it runs
+    on into holds what look like more keys: the quotation the officer forgot to close."""
+    lines = _lines_to(mark)
+    if not lines:
+        return None
+    for index in range(len(lines) - 2, -1, -1):
+        found = re.match(r"(\s*(?:- )?[A-Za-z_][\w-]*:\s+)([\"'])(.*)$", lines[index])
+        if not found:
+            continue
+        quote, rest = found.group(2), found.group(3)
+        closed = rest.replace(quote * 2, "").count(quote) if quote == "'" else len(re.findall(r'(?<!\\)"', rest))
+        if closed:
+            return None  # the nearest quoted value closes on its own line: not this mistake
+        if any(_KEY_LINE.match(between) for between in lines[index + 1 : -1]):
+            return index + 1, len(found.group(1)) + 1
+        return None
+    return None
+
+
+def _unindented_block(mark) -> tuple[str, int] | None:
+    """(key, line of its first text line) when a 'key: |' block's text is not indented more than the key."""
+    lines = _lines_to(mark)
+    if not lines:
+        return None
+    for index in range(len(lines) - 1, -1, -1):
+        found = re.match(r"(\s*)(?:- )?([A-Za-z_][\w-]*):\s*[|>][-+]?\d*\s*(?:#.*)?$", lines[index])
+        if found:
+            following = [text for text in lines[index + 1 :] if text.strip()]
+            indent = len(found.group(1))
+            if following and all(len(text) - len(text.lstrip(" ")) <= indent for text in following[:1]):
+                first = next(i for i in range(index + 1, len(lines)) if lines[i].strip())
+                return found.group(2), first + 1
+            return None
+        if _KEY_LINE.match(lines[index]) and index < len(lines) - 1:
+            return None
+    return None
 
 
 def _quote_before(mark) -> bool:
@@ -392,6 +479,7 @@ class _Builder:
             raise self._problem(node, (f"'{where}': " if where else "") + f"this value cannot be read: {message}") from None
         if isinstance(value, str) and node.style is None:
             self._cut_by_comment(node, path)
+            self._list_run_on(node, path)
         # Keep how a number was written, so that a number used as text ("1.10") is not changed.
         if isinstance(value, bool):
             return value
@@ -425,6 +513,31 @@ class _Builder:
                     severity="warning",
                 )
             )
+
+
+    def _list_run_on(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """Warn when unquoted text runs on over a line that looks like a list item: YAML joins it to the text above.
+
+        A point indented deeper than the list it belongs to, or a bullet typed the way Word types it
+        ("– " or "• "), is read as more words of the line before, and nothing would say so.
+        """
+        first, last = node.start_mark.line, node.end_mark.line
+        for number in range(first + 1, min(last + 1, len(self.lines))):
+            text = self.lines[number].lstrip()
+            if re.match(r"(?:[-*+•–—]\s|[–—•]\S|-[A-Za-z])", text):
+                self.locator.warnings.append(
+                    Problem(
+                        f"'{dotted(path)}': line {number + 1} looks like a list item, but it is read as more words of"
+                        " the line above and joined to it",
+                        file=self.path,
+                        line=number + 1,
+                        column=len(self.lines[number]) - len(text) + 1,
+                        hint="To make it an item of the same list, line its '- ' up with the other items' (and type a"
+                        " plain '-' and a space, not Word's '–' or '•'); if it is part of the text, join the lines.",
+                        severity="warning",
+                    )
+                )
+                return
 
 
 def dotted(path: Path_) -> str:

@@ -266,6 +266,14 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
             loc[:-1], f"the required key '{where}' is missing (in {parent})", f"Add '{loc[-1]}:' with its value."
         )
     if kind.startswith("date") or kind == "date_from_datetime_inexact":
+        if isinstance(given, str) and (hidden := [c for c in given if not c.isascii() or not c.isprintable()]):
+            # A no-break space pasted after a date looks like nothing at all: name it rather than show '\xa0'.
+            return locator.problem(
+                loc,
+                f"'{where}' must be a date, but it holds {describe_char(hidden[0])} beside the date, which looks like"
+                " a space or like nothing",
+                "Delete the characters around the date and type it again as YYYY-MM-DD, for example 2020-01-10.",
+            )
         return locator.problem(
             loc, f"'{where}' must be a date, but it is {given!r}", "Write dates as YYYY-MM-DD, for example 2020-01-10."
         )
@@ -291,6 +299,13 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
     if kind in ("list_type",):
         return locator.problem(loc, f"'{where}' must be a list (lines starting with '- '), but it is a {_kind(given)}")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if isinstance(given, str) and (glued := re.match(r"\s*([A-Za-z_][\w-]*):(\S)", given)):
+            # "summary:None" is one piece of text to YAML: a key needs a space after its colon.
+            return locator.problem(
+                loc,
+                f"'{where}' holds the text '{given[:40]}', not a section: '{glued.group(1)}:' has no space after its colon",
+                f"Put a space after the colon ('{glued.group(1)}: …'), on its own line indented under '{loc[-1]}:'.",
+            )
         return locator.problem(loc, f"'{where}' must be a section of 'key: value' lines, but it is a {_kind(given)}")
     if kind == "value_error":
         return locator.problem(loc, f"'{where}' {str(err.get('msg', '')).removeprefix('Value error, ')}, but it is {given!r}")
