@@ -238,7 +238,13 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
     problem = (exc.problem or exc.context or "a syntax error").strip()
     context = exc.context or ""
     hint = "Check the indentation and punctuation of this line and the one above it."
-    if "'\\t'" in problem or "\\t" in problem:
+    odd_indent = _odd_indent(mark)
+    if odd_indent is not None:
+        line, char = odd_indent
+        column = 1
+        problem = f"this line is indented with {describe_char(char)}, which looks like a space but is not one"
+        hint = "Delete the spaces at the start of the line and type them again (it often comes with text pasted from a web page or Word)."
+    elif "'\\t'" in problem or "\\t" in problem:
         problem = "a tab character is used for indenting"
         hint = "YAML needs spaces, not tabs: replace the tab with spaces."
     elif "end of stream" in problem and "quoted" in context:
@@ -319,6 +325,24 @@ def _lines_to(mark) -> list[str] | None:
     if not isinstance(buffer, str) or mark.pointer is None:
         return None
     return buffer[: mark.pointer].split("\n")
+
+
+def _odd_indent(mark) -> tuple[int, str] | None:
+    """(line, character) of a space-like character (a no-break space, say) in the indentation of the line of
+    ``mark`` or the two before it: YAML reads it as text, and then complains about something else."""
+    lines = _lines_to(mark)
+    if not lines:
+        return None
+    buffer = getattr(mark, "buffer", "")
+    rest = buffer[mark.pointer :].split("\n", 1)[0] if isinstance(buffer, str) else ""
+    candidates = [*lines[:-1], lines[-1] + rest]
+    for index in range(len(candidates) - 1, max(-1, len(candidates) - 4), -1):
+        text = candidates[index]
+        indent = text[: len(text) - len(text.lstrip())]
+        odd = next((c for c in indent if c not in " \t"), None)
+        if odd is not None:
+            return index + 1, odd
+    return None
 
 
 def _curly_quote_start(mark) -> str | None:
