@@ -237,3 +237,14 @@ def test_a_list_over_a_page_break_is_one_list_with_one_item_per_point(project_di
             pages.update(page for page, _mcid in pdftree.marked_content(element))
             stack.extend(pdftree.child_elements(element))
         assert len(pages) == 2
+
+
+def test_extract_given_a_word_document_says_so(tmp_path):
+    from conftest import copy_project, run_cli
+
+    root = copy_project(tmp_path / "office")
+    (root / "output" / "response.docx").write_bytes(b"PK\x03\x04" + b"\0" * 200)
+    result = run_cli(root, "extract", "output/response.docx")
+    assert result.exit_code == 1
+    assert "it is a Word document (or another zip file), not a PDF" in result.output
+    assert "trailer" not in result.output

@@ -134,3 +134,17 @@ def test_new_cli_writes_the_file_and_says_where(project_dir):
     response = read_response(project_dir / "responses" / "2026-11-20-a-thematic-report.yaml").response
     assert response.date == dt.date(2026, 11, 25)
     assert response.inspection.type == "National thematic inspection"
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        ("13/11/2026", "'13/11/2026' is not a date written year-month-day: write it as YYYY-MM-DD, for example 2026-11-13"),
+        ("2026-02-30", "'2026-02-30' is not a real date: check the day and the month"),
+    ],
+)
+def test_a_date_on_the_command_line_is_refused_in_plain_words(project_dir, given, said):
+    result = run(project_dir, "new", "A report", "--published", given)
+    assert result.exit_code == 2
+    assert said in result.output
+    assert "%Y" not in result.output and "does not match the format" not in result.output
