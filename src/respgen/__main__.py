@@ -1,5 +1,5 @@
 """``python -m respgen``: the respgen command, for a computer where the command is not on the PATH."""
 
-from respgen.cli.commands import main
+from respgen.cli.commands import run
 
-main(prog_name="respgen")
+run(prog_name="respgen")

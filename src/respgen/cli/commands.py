@@ -25,7 +25,7 @@ class _Respgen(click.Group):
                 say(problem)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("stopped.", err=True)
+            _stopped()
             ctx.exit(130)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
@@ -44,6 +44,20 @@ class _Respgen(click.Group):
                 )
             )
             ctx.exit(1)
+
+
+def _stopped() -> None:
+    click.echo("stopped.", err=True)
+
+
+def run(prog_name: str | None = None) -> None:
+    """The respgen command: ``main``, and a Ctrl-C that lands outside a command (while Python starts or
+    stops) ends it the same way, with "stopped." and status 130 rather than a traceback."""
+    try:
+        main(prog_name=prog_name)
+    except KeyboardInterrupt:
+        _stopped()
+        sys.exit(130)
 
 
 @click.group(cls=_Respgen, context_settings={"help_option_names": ["-h", "--help"]})

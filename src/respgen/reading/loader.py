@@ -96,6 +96,7 @@ class Locator:
 
     file: Path
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # where each key's value starts
     # Things noticed while reading that do not stop the build (text that may have been cut by a '#').
     warnings: list[Problem] = field(default_factory=list)
 
@@ -482,6 +483,7 @@ class _Builder:
                     "Keep one of them: YAML would silently throw the first away.",
                 )
             self.locator.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.locator.values[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
             result[key] = self.build(value_node, path + (key,), depth + 1)
         self.locator.positions.pop(path + ("<key>",), None)
         for key, item in merged.items():

@@ -301,10 +301,13 @@ def _problem(model: type[BaseModel], err: dict, data: Any, locator: Locator) -> 
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if isinstance(given, str) and (glued := re.match(r"\s*([A-Za-z_][\w-]*):(\S)", given)):
             # "summary:None" is one piece of text to YAML: a key needs a space after its colon.
-            return locator.problem(
-                loc,
+            line, column = locator.values.get(tuple(loc), locator.find(loc))
+            return Problem(
                 f"'{where}' holds the text '{given[:40]}', not a section: '{glued.group(1)}:' has no space after its colon",
-                f"Put a space after the colon ('{glued.group(1)}: …'), on its own line indented under '{loc[-1]}:'.",
+                file=locator.file,
+                line=line,
+                column=column,
+                hint=f"Put a space after the colon ('{glued.group(1)}: …'), on its own line indented under '{loc[-1]}:'.",
             )
         return locator.problem(loc, f"'{where}' must be a section of 'key: value' lines, but it is a {_kind(given)}")
     if kind == "value_error":
