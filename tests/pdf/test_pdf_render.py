@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -362,3 +363,24 @@ def test_a_second_response_reuses_the_parsed_stylesheet_and_fonts(project_dir: P
     css.write_text(css.read_text() + "\n/* edited */\n")
     render(project_dir, SEED)
     assert pdf._stylesheets != stylesheets
+
+
+def test_a_landscape_logo_keeps_its_proportions_beside_the_office_details(project_dir: Path):
+    from PIL import Image
+
+    Image.new("RGB", (540, 160), (29, 60, 110)).save(project_dir / "templates" / "logo.png")
+    pdf = render(project_dir, SEED)
+    path = project_dir / "out.pdf"
+    path.write_bytes(pdf)
+    with pikepdf.open(path) as doc:
+        drawn = [
+            [float(x) for x in operands]
+            for operands, op in pikepdf.parse_content_stream(doc.pages[0])
+            if str(op) == "cm" and abs(float(operands[0])) > 10
+        ]
+    (width, _, _, height, _, _), *_ = drawn
+    assert abs(width / abs(height) - 540 / 160) < 0.01  # not squashed into a square
+    # The office's name stays beside the logo, not under it.
+    words = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    name_x = float(re.search(r'<word xMin="([\d.]+)"[^>]*>Cumbria</word>', words).group(1))
+    assert name_x > 56 + width * 0.75  # points: right of the logo's right edge (left margin 2 cm)
