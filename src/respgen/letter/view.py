@@ -8,7 +8,7 @@ Word document and the PDF cannot drift apart. The renderers only draw.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from respgen import statute
@@ -291,32 +291,25 @@ def _findings(response: Response) -> tuple[FindingsSection, ...]:
         if key == "causes_of_concern" and nested:
             groups = tuple(_concern(item, response.date) for item in section.items)  # type: ignore[arg-type]
         else:
-            groups = (_group(section.items, heading, noun, response.date),) if section.items else ()
+            caption = f"{heading} and the action taken or proposed"
+            groups = (_group(section.items, noun, response.date, caption),) if section.items else ()
         sections.append(FindingsSection(key, heading, markup.parse(section.summary), groups))
     return tuple(sections)
 
 
-def _group(items: list[Item], section_heading: str, noun: str, at: dt.date, **cause) -> Group:
+def _group(items: list[Item], noun: str, at: dt.date, caption: str) -> Group:
+    """The table of ``items``, headed by their ``noun``; no cause of concern heads it (see ``_concern``)."""
     rows = tuple(_row(item, noun, at) for item in items)
     headers = [*TABLE_HEADERS]
     headers[1] = noun[0].upper() + noun[1:]
     for index, key in enumerate(COLUMNS):
         if key in OPTIONAL_COLUMNS and not any(getattr(row, key) for row in rows):
             headers[index] = ""  # Word's accessibility checker, and every reader, stumble on a blank column
-    return Group(
-        heading=cause.get("heading", ""),
-        text=cause.get("text", ()),
-        notes=cause.get("notes", ()),
-        response=cause.get("response", ()),
-        caption=cause.get("caption", f"{section_heading} and the action taken or proposed"),
-        headers=tuple(headers),
-        rows=rows,
-    )
+    return Group(heading="", text=(), notes=(), response=(), caption=caption, headers=tuple(headers), rows=rows)
 
 
 def _concern(item: Concern, at: dt.date) -> Group:
     """A cause of concern as a group: its ref and text, then the table of its own recommendations."""
-    name = f"Cause of concern {item.ref}"
     notes = []
     when = f"issued {statute.long_date(item.issued)}" if item.issued else ""
     if item.accelerated:
@@ -334,16 +327,13 @@ def _concern(item: Concern, at: dt.date) -> Group:
     response = _answer(item, "cause of concern")
     if response:
         response = (markup.Paragraph((markup.Span("Response", bold=True),)), *response)
-    return _group(
-        item.recommendations,
-        "Recommendations",
-        "recommendation",
-        at,
-        heading=name,
+    caption = f"Recommendations for cause of concern {item.ref} and the action taken or proposed"
+    return replace(
+        _group(item.recommendations, "recommendation", at, caption),
+        heading=f"Cause of concern {item.ref}",
         text=markup.parse(item.text),
         notes=tuple(notes),
         response=response,
-        caption=f"Recommendations for cause of concern {item.ref} and the action taken or proposed",
     )
 
 

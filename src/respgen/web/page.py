@@ -36,7 +36,7 @@ _FETCHES = re.compile(r"@import|url\(\s*['\"]?(?!data:)|expression\(|javascript:
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # What a page must never hold, whatever a template says: an element that runs or embeds
 # something, an event handler, or an address that runs code.
-_UNSAFE_ELEMENTS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "link", "meta-refresh"})
+_UNSAFE_ELEMENTS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "link"})
 _ADDRESSES = frozenset({"href", "src", "action", "formaction", "data", "srcset", "poster"})
 
 
