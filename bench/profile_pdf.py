@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench
 
 STAGES = {
-    "all of the PDF": ("respgen/pdf.py", "render"),
+    "all of the PDF": ("respgen/pdf/document.py", "render"),
     "WeasyPrint layout": ("weasyprint/document.py", "_render"),
     "  style cascade": ("weasyprint/css/__init__.py", "get_all_computed_styles"),
     "  page layout": ("weasyprint/layout/__init__.py", "layout_document"),
@@ -37,7 +37,7 @@ STAGES = {
     "drawing the pages": ("weasyprint/document.py", "paint"),
     "PDF objects (incl. drawing)": ("weasyprint/pdf/__init__.py", "generate_pdf"),
     "PDF serialising (pydyf)": ("pydyf/__init__.py", "write"),
-    "accessibility post-processing": ("respgen/pdfpost.py", "finish"),
+    "accessibility post-processing": ("respgen/pdf/post.py", "finish"),
 }
 
 

@@ -154,14 +154,19 @@ def _peak_kb() -> int:
         return 0
 
 
-def _prepare_worker() -> None:
+def _prepare_worker(renderers: bool) -> None:
     from respgen.build.lock import let_go_in_child
 
     let_go_in_child()
     _die_with_parent()
     # Ctrl-C is the main process's to handle: it stops the pool and keeps what is finished.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Import the renderers once per worker, not once per response.
+    # Import the renderers once per worker, not once per response (with fork, the parent did).
+    if renderers:
+        _load_renderers()
+
+
+def _load_renderers() -> None:
     try:
         from respgen.pdf import engine
 
@@ -202,10 +207,15 @@ def _run_pool(project, office, todo, workers, strict, builder, accept, on_start,
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    # fork starts workers in milliseconds; the main process has no threads yet and no renderers.
+    # fork starts workers in milliseconds, and each starts with what the main process has loaded:
+    # the renderers are imported once here rather than once in every worker (about a second each,
+    # all at the start of the build). The main process has no threads yet.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    renderers = any(kind in ("pdf", "docx") for job in todo for kind in job.kinds)
+    if method == "fork" and renderers:
+        _load_renderers()
     context = multiprocessing.get_context(method)
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_prepare_worker)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_prepare_worker, initargs=(renderers,))
     pending = {}
     try:
         for job in todo:
