@@ -160,7 +160,40 @@ def _interpolated(doc):
     next(iter(pdftree.images(doc))).Interpolate = True
 
 
+def _item_without_body(doc):
+    item = elements(doc, "/LI")[0]
+    body = next(k for k in pdftree.child_elements(item) if k.S == Name.LBody)
+    pdftree.set_kids(item, [k for k in pdftree.kids(item) if k is not body] + [pikepdf.Dictionary(Type=Name.StructElem, S=Name.P, P=item, K=body.K)])
+
+
+def _list_beside_its_item(doc):
+    # The last item becomes a list of its own, beside the item before it (as WeasyPrint tags a nested list).
+    outer = elements(doc, "/L")[0]
+    *kept, last = pdftree.kids(outer)
+    inner = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.L, P=outer, K=Array([last])))
+    last.P = inner
+    pdftree.set_kids(outer, [*kept, inner])
+
+
+def _link_in_pieces(doc):
+    link = elements(doc, "/Link")[0]
+    parent = link.P
+    piece = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=parent, K=Array([k for k in pdftree.kids(link) if isinstance(k, Dictionary)])))
+    kids = pdftree.kids(parent)
+    index = next(i for i, k in enumerate(kids) if isinstance(k, Dictionary) and k.objgen == link.objgen)
+    pdftree.set_kids(parent, [*kids[: index + 1], piece, *kids[index + 1 :]])
+
+
+def _passage_language(doc):
+    elements(doc, "/P")[0].Lang = pikepdf.String("Welsh please")
+
+
 CASES = [
+    (SEED, _item_without_body, r"a list item \(LI\) holds P beside its label and body"),
+    (SEED, _list_beside_its_item, r"a list inside a list is not inside one of its items"),
+    (SEED, _link_in_pieces, r"one link \(https://\S+\) is cut into several Link elements"),
+    (SEED, _passage_language, r"a P element's language 'Welsh please' is not a language tag"),
+    (SEED, lambda d: setattr(d.Root, "Lang", pikepdf.String("English")), r"the PDF's language 'English' is not a language tag"),
     (SEED, _interpolated, r"1 image\(s\) ask to be smoothed \(/Interpolate true\), which PDF/A forbids"),
     (SEED, _untag, r"is not tagged.*\n.*\n?.*no structure tree"),
     (SEED, lambda d: d.Root.__delattr__("Lang"), r"does not say its language \(/Lang\)"),

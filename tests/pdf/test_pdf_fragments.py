@@ -2,6 +2,8 @@
 
 A table whose caption is the last thing on a page becomes a Table holding only
 the caption, followed by a Table with the header and rows on the next page.
+Each element names the HTML element it was drawn from, as the drawing does
+(``SOURCE``): pieces with the same source are one element.
 """
 
 from __future__ import annotations
@@ -29,14 +31,19 @@ def _doc_with(kids_of_document):
     return pdf
 
 
-def _element(pdf, tag, parent, kids=(), page=0, **extra):
+SOURCE = pdfpost.SOURCE
+
+
+def _element(pdf, tag, parent, kids=(), page=0, source=None, **extra):
     element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name(tag), P=parent, Pg=pdf.pages[page].obj, **extra))
     element.K = Array(list(kids))
+    if source is not None:
+        element[SOURCE] = source
     return element
 
 
-def _cell(pdf, tag, parent, mcid, page, **extra):
-    cell = _element(pdf, tag, parent, [mcid] if mcid is not None else [], page, **extra)
+def _cell(pdf, tag, parent, mcid, page, source=None, **extra):
+    cell = _element(pdf, tag, parent, [mcid] if mcid is not None else [], page, source, **extra)
     if mcid is not None:
         entries = pdf.Root.StructTreeRoot.ParentTree.Nums[2 * page + 1]
         while len(entries) <= mcid:
@@ -46,26 +53,30 @@ def _cell(pdf, tag, parent, mcid, page, **extra):
 
 
 def _table(pdf, parent, page, caption_mcid=None, header_mcids=(), rows=()):
-    table = _element(pdf, "/Table", parent, page=page)
+    """One page's piece of table 1; ``rows`` are (the row's source, its cells' MCIDs)."""
+    table = _element(pdf, "/Table", parent, page=page, source=1)
     kids = []
     if caption_mcid is not None:
-        kids.append(_cell(pdf, "/Caption", table, caption_mcid, page))
+        kids.append(_cell(pdf, "/Caption", table, caption_mcid, page, source=2))
     if header_mcids:
-        head = _element(pdf, "/THead", table, page=page)
-        row = _element(pdf, "/TR", head, page=page)
+        head = _element(pdf, "/THead", table, page=page, source=3)
+        row = _element(pdf, "/TR", head, page=page, source=4)
         pdftree.set_kids(row, [
-            _cell(pdf, "/TH", row, m, page, ID=String(f"{page}-0-{j}"), A=Dictionary(O=Name.Table))
+            _cell(pdf, "/TH", row, m, page, source=10 + j, ID=String(f"{page}-0-{j}"), A=Dictionary(O=Name.Table))
             for j, m in enumerate(header_mcids)
         ])
         pdftree.set_kids(head, [row])
         kids.append(head)
     if rows:
-        body = _element(pdf, "/TBody", table, page=page)
+        body = _element(pdf, "/TBody", table, page=page, source=5)
         made = []
-        for mcids in rows:
-            tr = _element(pdf, "/TR", body, page=page)
+        for row_source, mcids in rows:
+            tr = _element(pdf, "/TR", body, page=page, source=row_source)
             pdftree.set_kids(tr, [
-                _cell(pdf, "/TD", tr, m, page, A=Dictionary(O=Name.Table, Headers=Array([String(f"{page}-0-{j}")])))
+                _cell(
+                    pdf, "/TD", tr, m, page, source=100 * row_source + j,
+                    A=Dictionary(O=Name.Table, Headers=Array([String(f"{page}-0-{j}")])),
+                )
                 for j, m in enumerate(mcids)
             ])
             made.append(tr)
@@ -82,9 +93,9 @@ def _tags(element) -> list:
 def test_a_caption_left_alone_on_a_page_joins_its_table():
     pdf = _doc_with(lambda pdf, doc: [
         _table(pdf, doc, 0, caption_mcid=0),
-        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(2, 3), (4, 5)]),
+        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(20, (2, 3)), (21, (4, 5))]),
     ])
-    pdfpost.merge_fragments(pdf)
+    pdfpost.join_fragments(pdf)
     (table,) = pdftree.child_elements(pdftree.roots(pdf)[0])
     assert _tags(table) == ["Caption", "THead", "TBody"]
     assert all(k.P.objgen == table.objgen for k in pdftree.child_elements(table))
@@ -94,10 +105,11 @@ def test_a_caption_left_alone_on_a_page_joins_its_table():
 
 def test_a_repeated_header_is_dropped_and_cells_point_at_the_first_header():
     pdf = _doc_with(lambda pdf, doc: [
-        _table(pdf, doc, 0, caption_mcid=0, header_mcids=(1, 2), rows=[(3, 4)]),
-        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(2, 3), (4, 5)]),
+        _table(pdf, doc, 0, caption_mcid=0, header_mcids=(1, 2), rows=[(20, (3, 4))]),
+        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(21, (2, 3)), (22, (4, 5))]),
     ])
-    pdfpost.merge_fragments(pdf)
+    pdfpost.join_fragments(pdf)
+    reached = pdfpost.tidy(pdf)
     (table,) = pdftree.child_elements(pdftree.roots(pdf)[0])
     assert _tags(table) == ["Caption", "THead", "TBody"]
     rows = pdftree.child_elements(pdftree.child_elements(table)[2])
@@ -105,7 +117,6 @@ def test_a_repeated_header_is_dropped_and_cells_point_at_the_first_header():
     for row in rows:
         assert [str(c.A.Headers[0]) for c in pdftree.child_elements(row)] == ["0-0-0", "0-0-1"]
     # The second page's header row is no longer reached, so it becomes an artifact.
-    reached = pdftree.reachable_content(pdf)
     second = pdf.pages[1].obj.objgen
     assert (second, 0) not in reached and (second, 1) not in reached
     assert (second, 2) in reached
@@ -113,11 +124,11 @@ def test_a_repeated_header_is_dropped_and_cells_point_at_the_first_header():
 
 def test_a_row_split_by_the_page_break_is_joined_cell_by_cell():
     pdf = _doc_with(lambda pdf, doc: [
-        _table(pdf, doc, 0, header_mcids=(0, 1), rows=[(2, 3)]),
-        # The second half of the row: its first cell (the reference) is empty.
-        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(None, 2), (3, 4)]),
+        _table(pdf, doc, 0, header_mcids=(0, 1), rows=[(20, (2, 3))]),
+        # The second half of the row (the same source): its first cell (the reference) is empty.
+        _table(pdf, doc, 1, header_mcids=(0, 1), rows=[(20, (None, 2)), (21, (3, 4))]),
     ])
-    pdfpost.merge_fragments(pdf)
+    pdfpost.join_fragments(pdf)
     (table,) = pdftree.child_elements(pdftree.roots(pdf)[0])
     rows = pdftree.child_elements(pdftree.child_elements(table)[1])
     assert len(rows) == 2
@@ -129,32 +140,34 @@ def test_a_row_split_by_the_page_break_is_joined_cell_by_cell():
     assert pdftree.parent_tree(pdf)[1][2].objgen == response.objgen
 
 
-def _two_lists(second_page: int, second_mcid: int):
-    """A document of two one-item lists, the second on ``second_page``."""
+def _two_lists(second_page: int, second_mcid: int, one_list: bool):
+    """A document of two one-item lists, the second on ``second_page``: pieces of one list, or two lists."""
 
     def lists(pdf, doc):
-        first = _element(pdf, "/L", doc, page=0)
-        pdftree.set_kids(first, [_element(pdf, "/LI", first, [_cell(pdf, "/LBody", first, 0, 0)], page=0)])
-        second = _element(pdf, "/L", doc, page=second_page)
+        first = _element(pdf, "/L", doc, page=0, source=1)
+        pdftree.set_kids(first, [_element(pdf, "/LI", first, [_cell(pdf, "/LBody", first, 0, 0, source=2)], page=0, source=2)])
+        second = _element(pdf, "/L", doc, page=second_page, source=1 if one_list else 3)
+        item = 2 if one_list else 4
         pdftree.set_kids(
-            second, [_element(pdf, "/LI", second, [_cell(pdf, "/LBody", second, second_mcid, second_page)], page=second_page)]
+            second,
+            [_element(pdf, "/LI", second, [_cell(pdf, "/LBody", second, second_mcid, second_page, source=item)], page=second_page, source=item)],
         )
         return [first, second]
 
     return _doc_with(lists)
 
 
-def test_two_lists_on_the_same_page_stay_two_lists():
-    pdf = _two_lists(second_page=0, second_mcid=1)
-    pdfpost.merge_fragments(pdf)
+def test_two_lists_stay_two_lists():
+    pdf = _two_lists(second_page=1, second_mcid=0, one_list=False)
+    pdfpost.join_fragments(pdf)
     assert _tags(pdftree.roots(pdf)[0]) == ["L", "L"]
 
 
 def test_a_list_continued_on_the_next_page_becomes_one_list():
-    pdf = _two_lists(second_page=1, second_mcid=0)
-    pdfpost.merge_fragments(pdf)
+    pdf = _two_lists(second_page=1, second_mcid=0, one_list=True)
+    pdfpost.join_fragments(pdf)
     (merged,) = pdftree.child_elements(pdftree.roots(pdf)[0])
-    # The second item had no label: it is the rest of the first item, so the list has one item.
+    # The second item is the rest of the first (the same source), so the list has one item.
     items = pdftree.child_elements(merged)
     assert len(items) == 1
 

@@ -3,6 +3,10 @@
 Both renderers draw the same blocks, so a list in the YAML is a real list in
 Word and in the PDF alike. Raw HTML, headings and code are switched off:
 such text comes out literally, exactly as the officer typed it.
+
+A passage in another language is marked ``[Diolch yn fawr]{lang=cy}`` (the
+bracketed-span syntax of Pandoc and markdown-it-attrs), so that screen readers
+switch voice; a paragraph that is all one such passage is in that language.
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ class Span:
     bold: bool = False
     italic: bool = False
     href: str | None = None
+    lang: str | None = None  # a language tag, where the passage is not in the document's language
+
+    @property
+    def right_to_left(self) -> bool:
+        return is_right_to_left(self.lang)
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,25 @@ class Paragraph:
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
+
+    @property
+    def lang(self) -> str | None:
+        """The paragraph's language, when all of it is one marked passage."""
+        marked = {span.lang for span in self.spans if span.text.strip()}
+        return marked.pop() if len(marked) == 1 and None not in marked else None
+
+    @property
+    def right_to_left(self) -> bool:
+        return is_right_to_left(self.lang)
+
+
+# The scripts written right to left, by the primary language subtag (ISO 639-1 / -2).
+RIGHT_TO_LEFT = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def is_right_to_left(lang: str | None) -> bool:
+    return bool(lang) and str(lang).split("-")[0].lower() in RIGHT_TO_LEFT
 
 
 @dataclass(frozen=True)
@@ -63,7 +91,35 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
     md.enable(["list", "blockquote", "emphasis", "link", "escape", "newline"])
     md.validateLink = lambda url: is_web_address(url, mail=True)  # type: ignore[method-assign]
+    md.inline.ruler.before("link", "language", _language_span)
     return md
+
+
+_MARKED_LANGUAGE = re.compile(r"\]\{lang=(" + LANGUAGE_TAG.pattern + r")\}")
+
+
+def _language_span(state, silent: bool) -> bool:
+    """``[text]{lang=xx}``: the text, marked as being in language xx."""
+    from markdown_it.helpers import parseLinkLabel
+
+    start = state.pos
+    if state.src[start] != "[":
+        return False
+    end = parseLinkLabel(state, start, True)
+    if end < 0:
+        return False
+    found = _MARKED_LANGUAGE.match(state.src, end)
+    if not found:
+        return False
+    if not silent:
+        state.push("language_open", "span", 1).attrs = {"lang": found.group(1)}
+        limit = state.posMax
+        state.pos, state.posMax = start + 1, end
+        state.md.inline.tokenize(state)
+        state.posMax = limit
+        state.push("language_close", "span", -1)
+    state.pos = found.end()
+    return True
 
 
 # Word turns "- " at the start of a line into an en dash, and pastes its bullets as "•": an
@@ -145,9 +201,15 @@ def _spans(children: list[Token]) -> list[Span]:
     spans: list[Span] = []
     bold = italic = 0
     href: str | None = None
+    languages: list[str] = []
     for child in children:
         kind = child.type
-        if kind == "strong_open":
+        lang = languages[-1] if languages else None
+        if kind == "language_open":
+            languages.append(str(child.attrs["lang"]))
+        elif kind == "language_close":
+            languages.pop()
+        elif kind == "strong_open":
             bold += 1
         elif kind == "strong_close":
             bold -= 1
@@ -160,17 +222,20 @@ def _spans(children: list[Token]) -> list[Span]:
         elif kind == "link_close":
             href = None
         elif kind in ("softbreak",):
-            _append(spans, Span(" ", bool(bold), bool(italic), href))
+            _append(spans, Span(" ", bool(bold), bool(italic), href, lang))
         elif kind == "hardbreak":
-            _append(spans, Span("\n", bool(bold), bool(italic), href))
+            _append(spans, Span("\n", bool(bold), bool(italic), href, lang))
         elif kind == "text":
-            _append(spans, Span(child.content, bool(bold), bool(italic), href))
+            _append(spans, Span(child.content, bool(bold), bool(italic), href, lang))
     return spans
 
 
 def _append(spans: list[Span], span: Span) -> None:
     # Merge neighbours with the same look, so each run is drawn once.
-    if spans and (spans[-1].bold, spans[-1].italic, spans[-1].href) == (span.bold, span.italic, span.href):
-        spans[-1] = Span(spans[-1].text + span.text, span.bold, span.italic, span.href)
+    if not span.text:
+        return
+    last = spans[-1] if spans else None
+    if last is not None and (last.bold, last.italic, last.href, last.lang) == (span.bold, span.italic, span.href, span.lang):
+        spans[-1] = Span(last.text + span.text, span.bold, span.italic, span.href, span.lang)
     else:
         spans.append(span)

@@ -7,6 +7,7 @@ and each rule is tested against a PDF that breaks it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -106,6 +107,9 @@ class _Checker:
         lang = self.pdf.Root.get("/Lang")
         if lang is None or not str(lang).strip():
             self.fail("the PDF does not say its language (/Lang)", hint="A screen reader needs it to pronounce the text.")
+        elif not _LANGUAGE.fullmatch(str(lang)):
+            self.fail(f"the PDF's language '{visible(str(lang))}' is not a language tag (such as en-GB or cy)",
+                      hint="A screen reader cannot tell which voice to read it in.")
 
     def check_title(self) -> None:
         meta = xmp.read(self.pdf)
@@ -339,6 +343,10 @@ class _Checker:
         for element, _parent, _depth in pdftree.walk(self.pdf):
             tag = str(element.S)
             page = self._page_of(element)
+            self._check_parts(element, tag, page)
+            lang = element.get("/Lang")
+            if lang is not None and not _LANGUAGE.fullmatch(str(lang)):
+                self.fail(f"a {tag[1:]} element's language '{visible(str(lang))}' is not a language tag", page=page)
             if tag == "/Figure":
                 alt = element.get("/Alt")
                 if alt is None or not str(alt).strip():
@@ -353,6 +361,23 @@ class _Checker:
             self.fail(message, page=headings[index][1])
         for tag, pages in empty.items():
             self.fail(f"{len(pages)} empty {tag} structure element(s) hold no content", page=pages[0])
+
+    def _check_parts(self, element, tag: str, page: int | None) -> None:
+        """What an element may hold (ISO 14289-1, 7.2): list items, and links and lists in one piece."""
+        kids = pdftree.child_elements(element)
+        if tag == "/LI":
+            stray = sorted({str(k.S)[1:] for k in kids if k.S not in (Name.Lbl, Name.LBody)})
+            if stray:
+                self.fail(f"a list item (LI) holds {', '.join(stray)} beside its label and body (Lbl, LBody)", page=page,
+                          hint="A screen reader does not read it as part of the item.")
+        if tag == "/L" and any(k.S == Name.L for k in kids):
+            self.fail("a list inside a list is not inside one of its items (LBody)", page=page,
+                      hint="A screen reader cannot tell which item the inner list belongs to.")
+        for first, second in itertools.pairwise(kids):
+            if first.S == second.S == Name.Link and _targets(first) and _targets(first) == _targets(second):
+                self.fail(f"one link ({visible(_targets(first)[0])}) is cut into several Link elements", page=page,
+                          hint="A screen reader lists each piece as a link of its own, named by part of its text.")
+                break
 
     def _check_table(self, table, page: int | None) -> None:
         headers = [e for e in pdftree.descendants(table) if e.S == Name.TH]
@@ -415,6 +440,20 @@ def _blocks(data: bytes, begin: bytes, end: bytes):
             return
         yield data[start + len(begin):stop]
         at = stop + len(end)
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _targets(link) -> list[str]:
+    """The web addresses a Link element's annotations go to."""
+    found = []
+    for kid in pdftree.kids(link):
+        annotation = kid.get("/Obj") if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR else None
+        action = annotation.get("/A") if isinstance(annotation, Dictionary) else None
+        if isinstance(action, Dictionary) and "/URI" in action:
+            found.append(str(action.URI))
+    return found
 
 
 def _scope(cell) -> bool:

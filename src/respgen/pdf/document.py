@@ -81,6 +81,9 @@ def render_template(project: Project, name: str, **context) -> str:
 def _draw(html: str, pictures: tuple[view.Picture | None, ...], project: Project, roots: tuple[Path, ...], template: str) -> bytes:
     import weasyprint
 
+    from respgen.pdf import engine
+
+    engine.mark_structure()
     fetcher = _fetcher(roots)
     base_url = TEMPLATES_URL
     handler = _Collect()
@@ -90,7 +93,10 @@ def _draw(html: str, pictures: tuple[view.Picture | None, ...], project: Project
     try:
         stylesheet = _stylesheet(project.templates, fetcher, base_url)
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        pdf = document.write_pdf(stylesheets=[stylesheet], font_config=_font_config(), pdf_variant=VARIANT)
+        # pikepdf compresses every stream when post saves the file, so WeasyPrint need not.
+        pdf = document.write_pdf(
+            stylesheets=[stylesheet], font_config=_font_config(), pdf_variant=VARIANT, uncompressed_pdf=True
+        )
     except _Blocked as exc:
         raise RespgenError(_blocked_problem(exc, pictures, project, base_url)) from None
     finally:

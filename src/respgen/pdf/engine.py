@@ -53,3 +53,55 @@ def load() -> None:
         import weasyprint  # noqa: F401
     finally:
         ctypes.util.find_library = original
+
+
+# The key, on each structure element WeasyPrint makes, that names the HTML element it was made from.
+# WeasyPrint makes one element per box, so a paragraph that crosses a page, or a link that wraps,
+# becomes several elements; the key lets ``post`` join them again, and is removed there.
+SOURCE_KEY = "RespgenElement"
+
+
+def mark_structure() -> None:
+    """Have WeasyPrint's tagging name each element's HTML element, and carry its ``lang`` as /Lang.
+
+    WeasyPrint 70 (pinned) builds the structure tree in ``weasyprint.pdf.tags._build_box_tree``, a
+    generator that calls itself through the module; wrapping it there reaches every box.
+    """
+    import pydyf
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    from respgen.letter.markup import is_right_to_left as _rtl
+
+    original = tags._build_box_tree
+    if getattr(original, "marks_structure", False):
+        return
+    numbers: dict[object, int] = {}
+
+    def build_box_tree(box, parent, pdf, page_number, nums, annotations, page_tags):
+        if page_number == 0 and parent.get("S") == "/Document" and not parent["K"]:
+            numbers.clear()  # a new document: number its elements from the start
+        source = getattr(box, "_box", box).element  # an absolute placeholder stands for its box
+        language = source.get("lang") if source is not None and isinstance(source.tag, str) else None
+        # The words of a right-to-left passage as written, for screen readers: the page holds its
+    # glyphs in visual order (text extraction reorders them itself, so the page is left so).
+        written = {page_tags[text]["mcid"]: text.text for text in _texts(box) if text in page_tags} if _rtl(language) else {}
+        for element in original(box, parent, pdf, page_number, nums, annotations, page_tags):
+            if SOURCE_KEY not in element and source is not None:
+                element[SOURCE_KEY] = numbers.setdefault(source, len(numbers) + 1)
+                if language and "Lang" not in element and source.tag not in ("html", "body"):
+                    element["Lang"] = pydyf.String(language)
+            for mcid, text in written.items():
+                held = nums.get(mcid)
+                if held is not None:
+                    pdf.objects[int(held.split()[0])]["ActualText"] = pydyf.String(text)
+            yield element
+
+    def _texts(box):
+        for child in getattr(box, "children", ()):
+            for inner in child.children if isinstance(child, boxes.LineBox) else (child,):
+                if isinstance(inner, boxes.TextBox):
+                    yield inner
+
+    build_box_tree.marks_structure = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build_box_tree

@@ -2,18 +2,19 @@
 
 WeasyPrint 70 writes PDF/A or PDF/UA, never both, and gets some tagging wrong:
 the running header and footer are tagged content that no structure element
-reaches; header cells have no /Scope; a table or list that runs over a page
-break becomes one element per page, with a table's header row tagged again
-on each page. (A paragraph split by a page break stays two P elements: the
-PDF does not say whether two neighbouring paragraphs were one.)
-Here, with pikepdf:
+reaches; header cells have no /Scope; anything that crosses a page break or
+wraps over lines (a table, a list, a paragraph, a link) becomes one element per
+box, with a table's header row tagged again on each page; a nested list sits
+beside its item instead of inside it. The drawing names each element after its
+HTML element (``engine.mark_structure``), so here, with pikepdf, in one walk:
 
-- table fragments are merged back into one Table (repeated header rows
-  become pagination artifacts, a row split over a page joins its first half),
-  and list fragments into one list;
+- the pieces of one HTML element become one element again (repeated header
+  rows become pagination artifacts, a row split over a page is joined cell by
+  cell), and a list item holds only its label and body, nested lists inside;
 - marked content that the structure tree does not reach (the running header
   and footer) becomes ``/Artifact /Pagination``;
-- every TH gets ``/Scope`` and the tree an ``/IDTree`` for the cells' /Headers;
+- in a second walk, empty elements are dropped, every TH gets ``/Scope`` and the
+  tree an ``/IDTree`` for the cells' /Headers;
 - the XMP gains ``pdfuaid:part=1`` and the extension schema PDF/A asks for;
 - the response file is embedded as a PDF/A-3 associated file (``/Source``);
 - the file is saved deterministically: the same input gives the same bytes.
@@ -32,6 +33,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
+from respgen.pdf.engine import SOURCE_KEY
 from respgen.reading.source import ResponseSource
 
 SOURCE_MIME = "application/yaml"
@@ -40,11 +42,9 @@ SOURCE_DESCRIPTION = "The response file this PDF was made from (YAML)"
 
 def finish(pdf_bytes: bytes, day: dt.date, source: ResponseSource | None = None) -> bytes:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        merge_fragments(pdf)
-        prune_empty_elements(pdf)
-        artifact_unreached_content(pdf)
-        add_header_scope(pdf)
-        add_id_tree(pdf)
+        join_fragments(pdf)
+        reached = tidy(pdf)
+        artifact_unreached_content(pdf, reached)
         no_interpolated_images(pdf)
         xmp.declare_pdfua(pdf)
         if source is not None:
@@ -67,57 +67,104 @@ def no_interpolated_images(pdf: pikepdf.Pdf) -> None:
             del image["/Interpolate"]
 
 
-# --- table fragments -----------------------------------------------------------------
+# --- fragments: one element per HTML element -------------------------------------------
 
 
-def merge_fragments(pdf: pikepdf.Pdf) -> None:
-    """Join the Tables and Lists WeasyPrint makes of one table or list that crosses pages."""
-    pages = {pdftree.page_key(page.obj): number for number, page in enumerate(pdf.pages)}
-    for element, _parent, _depth in list(pdftree.walk(pdf)):
-        siblings = pdftree.kids(element)
-        if sum(1 for k in siblings if pdftree.is_element(k) and k.S in (Name.Table, Name.L)) < 2:
+SOURCE = Name("/" + SOURCE_KEY)
+# Table cells and rows keep the table's grid even when a cell is empty.
+_KEEP_WHEN_EMPTY = {Name.TD, Name.TH, Name.TR}
+
+
+def join_fragments(pdf: pikepdf.Pdf) -> None:
+    """Make one element again of each HTML element WeasyPrint split, and put list items in order.
+
+    WeasyPrint makes one element per box: a table, list or paragraph that crosses a page, a
+    cell of a row split by the break, or a link or marked passage that wraps over lines, comes
+    out as neighbouring elements, each named (by the drawing) after the same HTML element. One
+    walk, parents first: an element's children are joined before they are visited, so the
+    halves of a paragraph inside the halves of a cell meet in turn.
+    """
+    for element, _parent, _depth in pdftree.walk(pdf):
+        items = pdftree.kids(element)
+        joined: list = []
+        for kid in items:
+            previous = joined[-1] if joined else None
+            if previous is not None and _same_source(previous, kid):
+                _join(pdf, previous, kid)
+                continue
+            joined.append(kid)
+        if element.get("/S") == Name.L:
+            joined = _nest_lists(pdf, element, joined)
+        elif element.get("/S") == Name.LI:
+            joined = _item_parts(pdf, element, joined)
+        if len(joined) != len(items) or any(a is not b for a, b in zip(joined, items, strict=False)):
+            pdftree.set_kids(element, joined)
+        if SOURCE in element:
+            del element[SOURCE]
+
+
+def _same_source(first, second) -> bool:
+    return (
+        pdftree.is_element(first)
+        and pdftree.is_element(second)
+        and first.S == second.S
+        and SOURCE in first
+        and SOURCE in second
+        and int(first[SOURCE]) == int(second[SOURCE])
+    )
+
+
+def _join(pdf: pikepdf.Pdf, first, second) -> None:
+    if first.S == Name.Table:
+        _absorb(pdf, first, second)
+    elif first.S == Name.TR:
+        _join_rows(pdf, first, second)
+    else:
+        _join_into(pdf, first, second)
+
+
+def _nest_lists(pdf: pikepdf.Pdf, items, kids: list) -> list:
+    """A list inside an item goes in that item's body (WeasyPrint puts it beside the item)."""
+    kept: list = []
+    for kid in kids:
+        previous = kept[-1] if kept else None
+        if pdftree.is_element(kid) and kid.S == Name.L and pdftree.is_element(previous) and previous is not None and previous.S == Name.LI:
+            pdftree.set_kids(previous, _item_parts(pdf, previous, pdftree.kids(previous)))
+            body = [k for k in pdftree.child_elements(previous) if k.S == Name.LBody][-1]
+            kid.P = body
+            pdftree.set_kids(body, [*pdftree.kids(body), kid])
             continue
-        merged: list = []
-        for kid in siblings:
-            previous = merged[-1] if merged else None
-            if previous is not None and pdftree.is_element(kid) and pdftree.is_element(previous):
-                if kid.S == Name.Table and previous.S == Name.Table and _continues(previous, kid, pages):
-                    _absorb(pdf, previous, kid)
-                    continue
-                if kid.S == Name.L and previous.S == Name.L and _continues(previous, kid, pages):
-                    _absorb_list(pdf, previous, kid)
-                    continue
-            merged.append(kid)
-        if len(merged) != len(siblings):
-            pdftree.set_kids(element, merged)
+        kept.append(kid)
+    return kept
 
 
-def _pages_of(element, pages: dict) -> list[int]:
-    found = [pages[page] for page, _mcid in pdftree.marked_content(element) if page in pages]
-    for child in pdftree.child_elements(element):
-        found.extend(_pages_of(child, pages))
-    return found
+def _item_parts(pdf: pikepdf.Pdf, item, kids: list) -> list:
+    """A list item holds a label and bodies only: anything else goes in a body (ISO 14289-1, 7.2)."""
+    parts: list = []
+    loose: list = []
 
+    def wrap() -> None:
+        if not loose:
+            return
+        if parts and pdftree.is_element(parts[-1]) and parts[-1].S == Name.LBody:
+            body = parts[-1]
+        else:
+            body = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody, P=item, K=Array([])))
+            if "/Pg" in item:
+                body.Pg = item.Pg
+            parts.append(body)
+        holder = Dictionary(K=Array(loose), Pg=item.get("/Pg")) if "/Pg" in item else Dictionary(K=Array(loose))
+        _join_into(pdf, body, holder)
+        loose.clear()
 
-def _continues(first, second, pages: dict) -> bool:
-    """``second`` is the rest of ``first`` on the next page (two lists that merely touch share a page)."""
-    before, after = _pages_of(first, pages), _pages_of(second, pages)
-    return bool(before and after) and min(after) == max(before) + 1
-
-
-def _absorb_list(pdf: pikepdf.Pdf, items, fragment) -> None:
-    more = pdftree.child_elements(fragment)
-    existing = pdftree.child_elements(items)
-    if more and existing and not any(k.S == Name.Lbl for k in pdftree.child_elements(more[0])):
-        # An item split by the page break: its second half has a body but no label.
-        bodies = [k for k in pdftree.child_elements(existing[-1]) if k.S == Name.LBody]
-        rest = [k for k in pdftree.child_elements(more[0]) if k.S == Name.LBody]
-        if bodies and rest:
-            _join_into(pdf, bodies[-1], rest[0])
-            more = more[1:]
-    for item in more:
-        item.P = items
-    pdftree.set_kids(items, [*pdftree.kids(items), *more])
+    for kid in kids:
+        if pdftree.is_element(kid) and kid.S in (Name.Lbl, Name.LBody):
+            wrap()
+            parts.append(kid)
+        else:
+            loose.append(kid)
+    wrap()
+    return parts
 
 
 def _part(table, tag: Name):
@@ -156,7 +203,7 @@ def _absorb(pdf: pikepdf.Pdf, table, fragment) -> None:
         return
     rows = pdftree.child_elements(extra_body)
     existing = pdftree.child_elements(body)
-    if rows and existing and _is_continuation(rows[0]):
+    if rows and existing and _same_source(existing[-1], rows[0]):  # a row split by the page break
         _join_rows(pdf, existing[-1], rows.pop(0))
     for row in rows:
         row.P = body
@@ -185,12 +232,6 @@ def _rename_headers(body, rename: dict[str, str]) -> None:
                 attributes.Headers = Array([String(rename.get(str(h), str(h))) for h in attributes.Headers])
 
 
-def _is_continuation(row) -> bool:
-    """A row split by a page break: its first cell (the reference, never empty) is empty on the new page."""
-    cells = pdftree.child_elements(row)
-    return bool(cells) and cells[0].S == Name.TD and not pdftree.holds_content(cells[0])
-
-
 def _join_rows(pdf: pikepdf.Pdf, row, rest) -> None:
     """Append each cell of ``rest`` to the matching cell of ``row``."""
     for cell, more in zip(pdftree.child_elements(row), pdftree.child_elements(rest), strict=False):
@@ -214,9 +255,14 @@ def _join_into(pdf: pikepdf.Pdf, target, more) -> None:
 
 
 def _repoint_parent_tree(pdf: pikepdf.Pdf, parent, moved: list, page) -> None:
-    """The ParentTree entries of moved marked content must name their new parent."""
+    """The ParentTree entries of moved marked content and annotations must name their new parent."""
     parents = pdftree.parent_tree(pdf)
     for k in moved:
+        if isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR:
+            annotation = k.get("/Obj")
+            if isinstance(annotation, Dictionary) and "/StructParent" in annotation:
+                pdftree.set_parent_entry(pdf, int(annotation.StructParent), parent)
+            continue
         if not (isinstance(k, Dictionary) and k.get("/Type") == Name.MCR):
             continue
         owner = k.get("/Pg", page)
@@ -227,17 +273,52 @@ def _repoint_parent_tree(pdf: pikepdf.Pdf, parent, moved: list, page) -> None:
             entries[mcid] = parent
 
 
-# Table cells and rows keep the table's grid even when a cell is empty.
-_KEEP_WHEN_EMPTY = {Name.TD, Name.TH, Name.TR}
+def tidy(pdf: pikepdf.Pdf) -> set:
+    """One walk, children before parents: drop empty elements, give each TH its /Scope, list the IDs.
 
-
-def prune_empty_elements(pdf: pikepdf.Pdf) -> None:
-    """Drop elements that hold nothing (each <br> becomes two empty NonStruct elements)."""
-    for element, _parent, _depth in reversed(list(pdftree.walk(pdf))):
-        items = pdftree.kids(element)
-        kept = [k for k in items if not (pdftree.is_element(k) and k.S not in _KEEP_WHEN_EMPTY and not pdftree.holds_content(k))]
-        if len(kept) != len(items):
+    Returns the marked content the tree reaches, for ``artifact_unreached_content``.
+    """
+    order = list(pdftree.walk(pdf))
+    holds: dict[tuple[int, int], bool] = {}
+    dropped: set[tuple[int, int]] = set()
+    for element, _parent, _depth in reversed(order):
+        kids = pdftree.kids(element)
+        kept = []
+        for kid in kids:
+            if pdftree.is_element(kid) and kid.S not in _KEEP_WHEN_EMPTY and not _holds(kid, holds):
+                dropped.add(kid.objgen)  # each <br> becomes two empty NonStruct elements
+            else:
+                kept.append(kid)
+        if len(kept) != len(kids):
             pdftree.set_kids(element, kept)
+        holds[element.objgen] = pdftree.holds_directly(element) or any(_holds(k, holds) for k in pdftree.child_elements(element))
+    reached: set = set()
+    found: dict[str, object] = {}
+    alive: set[tuple[int, int]] = set()
+    for element, parent, _depth in order:
+        if element.objgen in dropped or (parent is not None and parent.objgen not in alive):
+            continue
+        alive.add(element.objgen)
+        reached.update(pdftree.marked_content(element))
+        if element.S == Name.TH:
+            _scope(element, in_head=parent is not None and parent.get("/P") is not None and parent.P.get("/S") == Name.THead)
+        if "/ID" in element:
+            found.setdefault(bytes(element.ID).decode("latin-1"), element)
+        if SOURCE in element:
+            del element[SOURCE]
+    tree = pdf.Root.get("/StructTreeRoot")
+    if found and tree is not None:
+        names = Array()
+        for key in sorted(found):
+            names.append(String(key.encode("latin-1")))
+            names.append(found[key])
+        tree.IDTree = Dictionary(Names=names)
+    return reached
+
+
+def _holds(element, holds: dict) -> bool:
+    known = holds.get(element.objgen)
+    return pdftree.holds_content(element) if known is None or element.objgen == (0, 0) else known
 
 
 # --- artifacts -----------------------------------------------------------------------
@@ -250,9 +331,10 @@ _OTHER_MARKS = re.compile(rb"/Artifact\s*<<[^<>]*>>\s*BDC")
 _ANY_BDC = re.compile(rb"(?<![A-Za-z0-9_])BDC(?![A-Za-z0-9_])")
 
 
-def artifact_unreached_content(pdf: pikepdf.Pdf) -> None:
+def artifact_unreached_content(pdf: pikepdf.Pdf, reached: set | None = None) -> None:
     """Turn marked content that no structure element reaches into pagination artifacts."""
-    reached = pdftree.reachable_content(pdf)
+    if reached is None:
+        reached = pdftree.reachable_content(pdf)
     parents = pdftree.parent_tree(pdf)
     for page in pdf.pages:
         key = pdftree.page_key(page.obj)
@@ -310,49 +392,27 @@ def _rewrite_parsed(pdf: pikepdf.Pdf, page, key, reached) -> list[int]:
     return changed
 
 
-# --- table headers and IDs -----------------------------------------------------------
+# --- table headers -------------------------------------------------------------------
 
 
-def add_header_scope(pdf: pikepdf.Pdf) -> None:
-    """Give every TH a /Scope: Column in the table's header rows, Row elsewhere."""
-    for element, parent, _depth in pdftree.walk(pdf):
-        if element.S != Name.TH:
-            continue
-        in_head = parent is not None and parent.get("/P") is not None and parent.P.get("/S") == Name.THead
-        scope = Name.Column if in_head else Name.Row
-        attributes = element.get("/A")
-        if isinstance(attributes, Array):
-            table_attrs = [a for a in attributes if isinstance(a, Dictionary) and a.get("/O") == Name.Table]
-            if table_attrs:
-                if "/Scope" not in table_attrs[0]:
-                    table_attrs[0].Scope = scope
-            else:
-                attributes.append(Dictionary(O=Name.Table, Scope=scope))
-        elif isinstance(attributes, Dictionary) and attributes.get("/O") == Name.Table:
-            if "/Scope" not in attributes:
-                attributes.Scope = scope
-        elif isinstance(attributes, Dictionary):
-            element.A = Array([attributes, Dictionary(O=Name.Table, Scope=scope)])
+def _scope(element, in_head: bool) -> None:
+    """Give a TH its /Scope: Column in the table's header rows, Row elsewhere."""
+    scope = Name.Column if in_head else Name.Row
+    attributes = element.get("/A")
+    if isinstance(attributes, Array):
+        table_attrs = [a for a in attributes if isinstance(a, Dictionary) and a.get("/O") == Name.Table]
+        if table_attrs:
+            if "/Scope" not in table_attrs[0]:
+                table_attrs[0].Scope = scope
         else:
-            element.A = Dictionary(O=Name.Table, Scope=scope)
-
-
-def add_id_tree(pdf: pikepdf.Pdf) -> None:
-    """List every element /ID in the tree's /IDTree, so that a cell's /Headers can be followed."""
-    tree = pdf.Root.get("/StructTreeRoot")
-    if tree is None:
-        return
-    found: dict[str, object] = {}
-    for element, _parent, _depth in pdftree.walk(pdf):
-        if "/ID" in element:
-            found.setdefault(bytes(element.ID).decode("latin-1"), element)
-    if not found:
-        return
-    names = Array()
-    for key in sorted(found):
-        names.append(String(key.encode("latin-1")))
-        names.append(found[key])
-    tree.IDTree = Dictionary(Names=names)
+            attributes.append(Dictionary(O=Name.Table, Scope=scope))
+    elif isinstance(attributes, Dictionary) and attributes.get("/O") == Name.Table:
+        if "/Scope" not in attributes:
+            attributes.Scope = scope
+    elif isinstance(attributes, Dictionary):
+        element.A = Array([attributes, Dictionary(O=Name.Table, Scope=scope)])
+    else:
+        element.A = Dictionary(O=Name.Table, Scope=scope)
 
 
 # --- the embedded source -----------------------------------------------------------------

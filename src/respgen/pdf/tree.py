@@ -141,6 +141,21 @@ def parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
     return out
 
 
+def set_parent_entry(pdf: pikepdf.Pdf, index: int, element) -> None:
+    """Make the ParentTree's entry ``index`` (an annotation's /StructParent) name ``element``."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    nodes = [tree.ParentTree] if tree is not None and "/ParentTree" in tree else []
+    while nodes:
+        node = nodes.pop()
+        nums = node.get("/Nums") if isinstance(node, Dictionary) else None
+        if nums is not None:
+            for i in range(0, len(nums) - 1, 2):
+                if int(nums[i]) == index:
+                    nums[i + 1] = element
+                    return
+        nodes.extend((node.get("/Kids", []) or []) if isinstance(node, Dictionary) else [])
+
+
 def holds_content(element) -> bool:
     """Whether ``element`` holds anything a reader meets: marked content or an annotation, itself or below.
 

@@ -122,6 +122,8 @@ class Writer:
                 props += "<w:b/><w:bCs/>"
             if span.italic:
                 props += "<w:i/><w:iCs/>"
+            if span.lang:
+                props += language_properties(span.lang)
             run = self._run(span.text, props)
             if span.href:
                 rid = self._on_link(span.href)
@@ -190,6 +192,29 @@ class Writer:
                 abstract = num.find(qn("w:abstractNumId"))
                 return abstract.get(qn("w:val")) if abstract is not None else None
         return None
+
+
+# Word names a language with its region: the region where a bare language is mostly written.
+_WORD_REGIONS = {
+    "cy": "cy-GB", "en": "en-GB", "gd": "gd-GB", "ga": "ga-IE", "kw": "kw-GB", "gv": "gv-IM",
+    "fr": "fr-FR", "de": "de-DE", "es": "es-ES", "it": "it-IT", "pl": "pl-PL", "pt": "pt-PT",
+    "ro": "ro-RO", "lt": "lt-LT", "lv": "lv-LV", "bg": "bg-BG", "so": "so-SO",
+    "ar": "ar-SA", "ur": "ur-PK", "fa": "fa-IR", "he": "he-IL", "ps": "ps-AF",
+    "pa": "pa-IN", "bn": "bn-BD", "gu": "gu-IN", "hi": "hi-IN", "ta": "ta-IN", "zh": "zh-CN",
+}  # fmt: skip
+
+
+def word_language(lang: str) -> str:
+    """The language tag as Word writes it (``cy`` -> ``cy-GB``)."""
+    return lang if "-" in lang else _WORD_REGIONS.get(lang.lower(), lang)
+
+
+def language_properties(lang: str) -> str:
+    """A run's language; a right-to-left script's text is also marked as such, for its order and shaping."""
+    tag = escape_text(word_language(lang))
+    if markup.is_right_to_left(lang):
+        return f'<w:rtl/><w:lang w:bidi="{tag}"/>'
+    return f'<w:lang w:val="{tag}"/>'
 
 
 # docxtpl turns "{_{", "}_}", "{_%" and "%_}" into tags after rendering; a character reference keeps them literal.
