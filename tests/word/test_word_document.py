@@ -335,3 +335,35 @@ def test_any_text_comes_out_as_written(office, comment, title):
     assert document.core_properties.title == letter.title
     whole = "\n".join(texts)
     assert markup.plain(markup.parse(comment)) in whole
+
+
+def test_the_office_colours_reach_the_word_document_as_they_reach_the_pdf(tmp_path: Path):
+    """office.yaml's colours are the one place: Word's headings, table shading and borders take them."""
+    root = copy_project(tmp_path / "office")
+    office_file = root / "templates" / "office.yaml"
+    text = office_file.read_text(encoding="utf-8")
+    text = re.sub(r'primary: "#1D3C6E"', 'primary: "#7A1F2B"', text)
+    text = re.sub(r'accent: "#5A6B7B"', 'accent: "#4A5A2A"', text)
+    office_file.write_text(text, encoding="utf-8")
+    built = build_docx(root)["2022-11-02-vetting-misconduct-and-misogyny"]
+    with zipfile.ZipFile(built) as docx:
+        xml = "".join(docx.read(name).decode("utf-8") for name in docx.namelist() if re.fullmatch(r"word/(styles|document|header\d|footer\d)\.xml", name))
+    assert "1D3C6E" not in xml.upper() and "5A6B7B" not in xml.upper()  # none of the template's own left
+    document = Document(str(built))
+    heading = document.styles["Heading 1"].element
+    assert heading.find(f"{qn('w:rPr')}/{qn('w:color')}").get(qn("w:val")) == "7A1F2B"
+    fills = {shd.get(qn("w:fill")) for shd in document.element.body.iter(qn("w:shd"))}
+    assert "7A1F2B" in fills  # the table header rows
+    # The PDF is drawn in the same colours, from the same file.
+    from respgen.pdf import document as pdf
+
+    project = Project(root)
+    source = read_response(root / "responses" / "2022-11-02-vetting-misconduct-and-misogyny.yaml")
+    html = pdf.render_html(view.letter(source.response, read_office(project.office_file), project.templates), project)
+    assert "--primary: #7A1F2B; --accent: #4A5A2A;" in html
+
+
+def test_an_office_with_the_template_colours_gets_the_template_unchanged(office: Path):
+    with zipfile.ZipFile(docx_of(office, "2022-11-02-vetting-misconduct-and-misogyny")) as docx:
+        styles = docx.read("word/styles.xml").decode("utf-8")
+    assert 'w:val="1D3C6E"' in styles

@@ -191,3 +191,31 @@ def test_the_names_check_template_accepts_are_exactly_the_names_respgen_fills_in
     tpl.init_docx()
     context = word._context(_sample_letter(), tpl, wordxml.Writer(tpl.docx, on_link=tpl.build_url_id), template(office))
     assert set(context) == word.VARIABLES
+
+
+def _first_page_header(document):
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    return section.first_page_header._element
+
+
+def test_a_template_that_lost_the_first_page_watermark_is_not_ready(office):
+    """As when LibreOffice saves the template: the first page's header keeps its text but not the DRAFT shape."""
+    document = Document(template(office))
+    header = _first_page_header(document)
+    for picture in list(header.iter(qn("w:pict"))):
+        picture.getparent().remove(picture)
+    document.save(template(office))
+    assert "the first page's header has no DRAFT watermark" in problems(template(office))
+    result = subprocess.run([sys.executable, "-m", "respgen", "check-template", str(template(office))], capture_output=True, text=True, cwd=office)
+    assert result.returncode != 0 and "Design, Watermark" in result.stdout + result.stderr
+
+
+def test_a_watermark_outside_the_draft_condition_is_reported(office):
+    document = Document(template(office))
+    header = document.sections[0].header._element
+    for text in header.iter(qn("w:t")):
+        if "if draft" in (text.text or "") or "endif" in (text.text or ""):
+            text.text = ""
+    document.save(template(office))
+    assert "the DRAFT watermark in the page header is not inside {% if draft %}" in problems(template(office))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -271,10 +271,38 @@ class Properties:
     day: dt.date
     draft: bool
     category: str = "Response to an HMICFRS inspection"
+    colours: dict[str, str] = field(default_factory=dict)  # the office's, in place of the template's own
 
 
 def letter_properties(letter: view.Letter) -> Properties:
-    return Properties(letter.title, letter.subject, letter.author, letter.keywords, letter.date, letter.draft)
+    return Properties(letter.title, letter.subject, letter.author, letter.keywords, letter.date, letter.draft, colours=letter.colours)
+
+
+# The colours the Word template is drawn in, as respgen ships it: wherever the template uses one
+# (styles, table shading, headers and footers), the office's own colour from office.yaml is put.
+TEMPLATE_COLOURS = {"primary": "1D3C6E", "accent": "5A6B7B"}
+# Where WordprocessingML writes a colour: a run's w:color/@w:val, shading's fill, any border's w:color.
+_COLOUR_ATTRIBUTES = {qn("w:color"): (qn("w:val"),), qn("w:shd"): (qn("w:fill"), qn("w:color"))}
+_BORDER_COLOUR = qn("w:color")
+
+
+def use_office_colours(document, colours: dict[str, str]) -> None:
+    """Draw the document in the office's colours, which the PDF takes from the same place."""
+    swap = {
+        TEMPLATE_COLOURS[role].upper(): colour.lstrip("#").upper()
+        for role, colour in colours.items()
+        if role in TEMPLATE_COLOURS and colour.lstrip("#").upper() != TEMPLATE_COLOURS[role].upper()
+    }
+    if not swap:
+        return
+    for _, root in [("styles", document.styles.element), *stories(document)]:
+        for element in root.iter():
+            for attribute in _COLOUR_ATTRIBUTES.get(element.tag, (_BORDER_COLOUR,)):
+                value = (element.get(attribute) or "").upper()
+                if value in swap:
+                    element.set(attribute, swap[value])
+                    for theme in ("w:themeColor", "w:themeShade", "w:themeTint", "w:themeFill"):
+                        element.attrib.pop(qn(theme), None)  # a theme colour would win over the one set here
 
 
 def finish(document, properties: Properties) -> None:
@@ -294,6 +322,7 @@ def finish(document, properties: Properties) -> None:
         if tr_pr.find(qn("w:tblHeader")) is None:
             tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
     set_default_language(document.styles.element, LANGUAGE)
+    use_office_colours(document, properties.colours)
 
     moment = dt.datetime.combine(properties.day, dt.time(9, 0))
     props = document.core_properties

@@ -63,6 +63,7 @@ def render(report: PanelReport, office: Office, project: Project) -> bytes:
             report.title, "Progress on HMICFRS recommendations", office.name,
             f"HMICFRS, recommendations, Police and Crime Panel, {office.force}", report.as_of, False,
             category="Report to the Police and Crime Panel",
+            colours={"primary": office.colours.primary, "accent": office.colours.accent},
         ),
     )  # fmt: skip
     buffer = io.BytesIO()

@@ -113,6 +113,10 @@ def check_template(path) -> list[Problem]:
             if not (doc_pr.get("descr") or "").strip():
                 fail(f"the picture '{doc_pr.get('name') or ''}' in {where} of the template has no alt text", "In Word: right-click the picture, Edit Alt Text.")
 
+    for message in _watermark_problems(document):
+        fail(message, "Restore templates/response.docx, or in Word: Design, Watermark, Custom Watermark, text DRAFT, in each"
+             " of the headers (the first page's too), between {% if draft %} and {% endif %}.")
+
     # Tags must be whole within one paragraph, as Word shows them.
     broken = _broken_tags(path, document)
     problems += broken
@@ -128,6 +132,34 @@ def check_template(path) -> list[Problem]:
     problems.extend(_unknown_names(document, path))
     if not any(p.is_error for p in problems):
         problems.extend(_trial_render(path))
+    return problems
+
+
+_HEADER_PLACES = {"first": "the first page's header", "default": "the page header", "even": "the even pages' header"}
+
+
+def _watermark_problems(document) -> list[str]:
+    """A draft says DRAFT across every page: each header the document uses must carry the watermark."""
+    body = document.element.body
+    problems: list[str] = []
+    for sect_pr in body.iter(qn("w:sectPr")):
+        first_page = sect_pr.find(qn("w:titlePg")) is not None
+        for reference in sect_pr.findall(qn("w:headerReference")):
+            kind = reference.get(qn("w:type")) or "default"
+            if kind == "first" and not first_page:
+                continue
+            part = document.part.related_parts.get(reference.get(qn("r:id")))
+            root = getattr(part, "element", None)
+            if root is None:
+                continue
+            text = text_of(root)
+            marked = any((path.get("string") or "").strip().upper() == "DRAFT" for path in root.iter("{urn:schemas-microsoft-com:vml}textpath"))
+            marked = marked or "DRAFT" in re.sub(r"\{%.*?%\}", "", text).upper()
+            conditional = re.search(r"\{%\s*if\s+draft\s*%\}", text) is not None
+            if not marked:
+                problems.append(f"{_HEADER_PLACES.get(kind, 'a page header')} has no DRAFT watermark, so a draft's pages there would not say so")
+            elif not conditional:
+                problems.append(f"the DRAFT watermark in {_HEADER_PLACES.get(kind, 'a page header')} is not inside {{% if draft %}}, so a final response would show it too")
     return problems
 
 
