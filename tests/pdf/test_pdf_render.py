@@ -384,3 +384,23 @@ def test_a_landscape_logo_keeps_its_proportions_beside_the_office_details(projec
     words = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     name_x = float(re.search(r'<word xMin="([\d.]+)"[^>]*>Cumbria</word>', words).group(1))
     assert name_x > 56 + width * 0.75  # points: right of the logo's right edge (left margin 2 cm)
+
+
+@pytest.mark.slow
+def test_the_signature_is_never_alone_on_a_page(project_dir: Path):
+    """However long the commissioner's text, the last lines of it share the signature's page."""
+    from respgen.build.one import build_one
+
+    project = Project(project_dir)
+    seed = (project_dir / "responses" / f"{SEED}.yaml").read_text(encoding="utf-8")
+    target = project_dir / "responses" / "signature.yaml"
+    # Around the length where the signature would fall alone onto the next page (about 33 lines here).
+    for lines in range(28, 42):
+        filler = "\n\n".join(["    More words about the work of the force across the county this year."] * lines)
+        target.write_text(seed.replace("  commissioner: |\n", "  commissioner: |\n" + filler + "\n\n", 1), encoding="utf-8")
+        build_one(project, target, kinds=("pdf",))
+        pages = subprocess.run(["pdftotext", "-layout", str(project_dir / "output" / "signature.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout.split("\f")
+        page = next(p for p in pages if "Peter McCall" in p)
+        above = [line for line in page.split("Peter McCall")[0].splitlines() if line.strip()]
+        assert any("county lines drug supply activity" in line for line in above[-3:]), (lines, above[-3:])

@@ -367,3 +367,12 @@ def test_an_office_with_the_template_colours_gets_the_template_unchanged(office:
     with zipfile.ZipFile(docx_of(office, "2022-11-02-vetting-misconduct-and-misogyny")) as docx:
         styles = docx.read("word/styles.xml").decode("utf-8")
     assert 'w:val="1D3C6E"' in styles
+
+
+def test_the_signature_keeps_with_the_last_paragraph_it_signs(office: Path):
+    document = Document(str(docx_of(office, "2020-01-10-both-sides-of-the-coin")))
+    paragraphs = document.paragraphs
+    first = next(i for i, p in enumerate(paragraphs) if p.style.name == "Signature")
+    before = paragraphs[first - 1]
+    assert before.paragraph_format.keep_with_next is True
+    assert "county lines drug supply activity" in before.text

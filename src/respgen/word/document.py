@@ -305,6 +305,23 @@ def use_office_colours(document, colours: dict[str, str]) -> None:
                         element.attrib.pop(qn(theme), None)  # a theme colour would win over the one set here
 
 
+def keep_signature_with_text(document) -> None:
+    """The signature starts on the page where the text it signs ends: never alone on a page of its own."""
+    try:
+        signature = document.styles["Signature"].style_id
+    except KeyError:
+        return
+    previous = None
+    for paragraph in document.element.body.iterchildren(qn("w:p")):
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")) == signature:
+            if previous is not None and previous.getnext() is paragraph:
+                keep = previous.get_or_add_pPr().get_or_add_keepNext()
+                keep.attrib.pop(qn("w:val"), None)  # on, whatever the paragraph's style says
+            return
+        previous = paragraph
+
+
 def finish(document, properties: Properties) -> None:
     """Make ``document`` meet the accessibility rules whatever its template says, and set its properties."""
     next_id = 1
@@ -323,6 +340,7 @@ def finish(document, properties: Properties) -> None:
             tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
     set_default_language(document.styles.element, LANGUAGE)
     use_office_colours(document, properties.colours)
+    keep_signature_with_text(document)
 
     moment = dt.datetime.combine(properties.day, dt.time(9, 0))
     props = document.core_properties
