@@ -50,7 +50,7 @@ def pdf_text(path: Path) -> str:
     labels), so they are left out; a word broken after a hyphen at a line end is joined again.
     """
     out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
-    apart = r"(OFFICIAL(?: – DRAFT)?)? ?(Page \d+ of \d+)?|•|\d+\."
+    apart = r"(OFFICIAL(?: – DRAFT)?)? ?(Page \d+ of \d+)?|•|\d{1,2}\."  # a list number, not a year ending a line
     text = "\n".join(line for line in out.stdout.splitlines() if not re.fullmatch(apart, line.strip()))
     return normal(re.sub(r"(?<=\w-)\n", "", text))
 

@@ -6,6 +6,7 @@ that runs in parallel do not clash.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -22,6 +23,32 @@ pytestmark = pytest.mark.slow  # the command in its own process, LibreOffice or 
 
 TRICKY = ROOT / "tests" / "word" / "fixtures" / "tricky.yaml"
 STEMS = [p.stem for p in EXAMPLES] + ["tricky"]
+# Long values as offices write them, for the narrow columns of a findings table.
+LONG_VALUES = {"owner: Head of Contact Management": "owner: Detective Chief Superintendent, Public Protection",
+               "due: 2024 Q2": "due: 2027-02-13", "owner: Head of Public Protection": "owner: Police and Crime Commissioner"}  # fmt: skip
+LONG_WORDS = ("Superintendent", "Protection", "Commissioner", "February", "September", "Detective")
+
+
+def long_values(root: Path) -> Path:
+    """The PEEL example, its owners and due dates as long as real ones, as responses/long-values.yaml."""
+    text = (ROOT / "tests" / "data" / "peel.yaml").read_text(encoding="utf-8")
+    for old, new in LONG_VALUES.items():
+        assert old in text
+        text = text.replace(old, new)
+    target = root / "responses" / "long-values.yaml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def broken_words(text: str) -> list[str]:
+    """Each of LONG_WORDS that the text breaks across two lines ("Superintenden" / "t")."""
+    lines = [line.split() for line in text.splitlines() if line.split()]
+    return [
+        f"{first[-1]}/{second[0]}"
+        for first, second in itertools.pairwise(lines)
+        for word in LONG_WORDS
+        if (first[-1] + second[0]).strip(",.").startswith(word) and not first[-1].strip(",.").startswith(word)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +60,7 @@ def converted(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("libreoffice")
     root = copy_project(base / "office")
     shutil.copy(TRICKY, root / "responses" / "tricky.yaml")
+    long_values(root)
     project = Project(root)
     documents = []
     for path in project.response_files():
@@ -105,3 +133,25 @@ def test_libreoffice_shows_the_response_text_tables_included(converted, stem):
             found = shown_words.find(word, position)
             assert found >= 0, f"{word!r} of table cell {cell!r}"
             position = found + len(word)
+
+
+def test_no_word_of_a_long_owner_or_due_date_is_broken_in_two(converted, tmp_path: Path):
+    """In Word (as LibreOffice lays it out) and in the PDF, the narrow columns fit the longest everyday words."""
+    from respgen.build.one import build_one
+
+    pdf = converted.parent / "pdf" / "long-values.pdf"
+    in_word = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Superintendent" in in_word and "February" in in_word
+    assert broken_words(in_word) == []
+    root = copy_project(tmp_path / "office")
+    project = Project(root)
+    build_one(project, long_values(root), kinds=("pdf",))
+    ours = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(root / "output" / "long-values.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Superintendent" in ours and "February" in ours
+    assert broken_words(ours) == []
+
+
+def test_broken_words_finds_a_word_broken_in_two():
+    assert broken_words("Detective Chief\nSuperintenden\nt, Public") == ["Superintenden/t,"]
+    assert broken_words("Detective Chief\nSuperintendent,\nPublic") == []
