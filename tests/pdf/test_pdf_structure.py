@@ -67,22 +67,28 @@ def struct_text(pdf: Path) -> str:
     return subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True, text=True, check=True).stdout
 
 
-def elements_in(tree: str, tag: str) -> list[str]:
-    """The words inside each ``tag`` element of poppler's indented listing, one string per element."""
-    found: list[str] = []
+def listing(tree: str) -> list[tuple[str, str]]:
+    """(tag, words) of every element in poppler's listing, in its order (the tree's document order)."""
     lines = tree.splitlines()
+    out = []
     for i, line in enumerate(lines):
-        if line.strip().split(" ")[0] != tag:
+        head = line.strip()
+        if not head or head.startswith(('"', "/", "Object")):
             continue
         indent = len(line) - len(line.lstrip())
         words = []
         for inner in lines[i + 1 :]:
-            if len(inner) - len(inner.lstrip()) <= indent:
+            if inner.strip() and len(inner) - len(inner.lstrip()) <= indent:
                 break
             if inner.strip().startswith('"'):
                 words.append(inner.strip()[1:-1])
-        found.append(" ".join(" ".join(words).split()))
-    return found
+        out.append((head.split(" ")[0].rstrip(":"), " ".join(" ".join(words).split())))
+    return out
+
+
+def elements_in(tree: str, tag: str) -> list[str]:
+    """The words inside each ``tag`` element of poppler's listing, one string per element."""
+    return [words for found, words in listing(tree) if found == tag]
 
 
 def test_the_response_crosses_pages(built: Path):
@@ -119,25 +125,6 @@ def test_each_list_item_holds_its_label_and_body_and_the_nested_list_is_inside(b
         # Nothing of respgen's own bookkeeping is left in the file.
         assert not [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/RespgenElement" in o]
     assert check_pdf(built / "structure.pdf") == []
-
-
-def listing(tree: str) -> list[tuple[str, str]]:
-    """(tag, words) of every element in poppler's listing, in its order (the tree's document order)."""
-    lines = tree.splitlines()
-    out = []
-    for i, line in enumerate(lines):
-        head = line.strip()
-        if not head or head.startswith(('"', "/", "Object")):
-            continue
-        indent = len(line) - len(line.lstrip())
-        words = []
-        for inner in lines[i + 1 :]:
-            if inner.strip() and len(inner) - len(inner.lstrip()) <= indent:
-                break
-            if inner.strip().startswith('"'):
-                words.append(inner.strip()[1:-1])
-        out.append((head.split(" ")[0].rstrip(":"), " ".join(" ".join(words).split())))
-    return out
 
 
 def test_a_marked_passage_carries_its_language_in_the_pdf(built: Path):

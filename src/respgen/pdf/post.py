@@ -153,8 +153,7 @@ def _item_parts(pdf: pikepdf.Pdf, item, kids: list) -> list:
             if "/Pg" in item:
                 body.Pg = item.Pg
             parts.append(body)
-        holder = Dictionary(K=Array(loose), Pg=item.get("/Pg")) if "/Pg" in item else Dictionary(K=Array(loose))
-        _join_into(pdf, body, holder)
+        _move_into(pdf, body, loose, item.get("/Pg"))
         loose.clear()
 
     for kid in kids:
@@ -240,9 +239,13 @@ def _join_rows(pdf: pikepdf.Pdf, row, rest) -> None:
 
 def _join_into(pdf: pikepdf.Pdf, target, more) -> None:
     """Move everything ``more`` holds to the end of ``target``."""
-    page = more.get("/Pg")
+    _move_into(pdf, target, pdftree.kids(more), more.get("/Pg"))
+
+
+def _move_into(pdf: pikepdf.Pdf, target, kids: list, page) -> None:
+    """Put ``kids`` (held until now by an element on ``page``) at the end of ``target``."""
     moved = []
-    for k in pdftree.kids(more):
+    for k in kids:
         if isinstance(k, int):
             # A bare MCID belongs to its element's page; name the page now it moves.
             moved.append(Dictionary(Type=Name.MCR, Pg=page, MCID=k))
@@ -304,8 +307,6 @@ def tidy(pdf: pikepdf.Pdf) -> set:
             _scope(element, in_head=parent is not None and parent.get("/P") is not None and parent.P.get("/S") == Name.THead)
         if "/ID" in element:
             found.setdefault(bytes(element.ID).decode("latin-1"), element)
-        if SOURCE in element:
-            del element[SOURCE]
     tree = pdf.Root.get("/StructTreeRoot")
     if found and tree is not None:
         names = Array()
