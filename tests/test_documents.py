@@ -121,3 +121,93 @@ def test_both_documents_hold_the_same_words_in_the_same_order(built_examples: Pa
             found = text.find(line, at)
             assert found >= 0, f"{kind}: {line!r} missing or out of order"
             at = found
+
+
+# --- where the two documents used to differ, and now agree --------------------------------
+
+
+SEED = "2020-01-10-both-sides-of-the-coin"
+
+
+def pdf_page_layout(path: Path, page: int = 1) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_the_addressees_stand_one_under_the_other_with_their_names_in_bold(built_examples: Path):
+    page = pdf_page_layout(built_examples / "output" / f"{SEED}.pdf")
+    names = [line for line in page.splitlines() if line.strip() in ("Home Secretary", "HM Chief Inspector of Constabulary")]
+    assert len(names) == 2  # on two lines: not side by side
+    document = docx.Document(str(built_examples / "output" / f"{SEED}.docx"))
+    for paragraph in document.paragraphs:
+        if paragraph.text in ("Home Secretary", "HM Chief Inspector of Constabulary"):
+            assert all(run.bold for run in paragraph.runs)
+    project = Project(built_examples)
+    from respgen.pdf import document as pdf
+
+    source = read_response(built_examples / "responses" / f"{SEED}.yaml")
+    html = pdf.render_html(letter(source.response, read_office(project.office_file), project.templates), project)
+    assert '<p class="addressee"><strong>Home Secretary</strong>' in html
+
+
+def test_addressed_to_is_a_bold_label_in_both_documents(project_dir: Path):
+    from respgen.build.one import build_one
+    from respgen.pdf import document as pdf
+
+    target = project_dir / "responses" / "thematic.yaml"
+    target.write_text((Path(__file__).parent / "data" / "thematic.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    project = Project(project_dir)
+    build_one(project, target, kinds=("docx",))
+    html = pdf.render_html(letter(read_response(target).response, read_office(project.office_file), project.templates), project)
+    assert '<p class="addressed"><strong>Addressed to:</strong> Chief constables and Police and crime commissioners</p>' in html
+    assert "font-style: italic" not in re.search(r"table\.findings \.addressed \{[^}]*\}", (project.templates / "response.css").read_text()).group(0)
+    cells = [c for t in docx.Document(str(project_dir / "output" / "thematic.docx")).tables for r in t.rows for c in r.cells]
+    labels = [run for c in cells for p in c.paragraphs for run in p.runs if run.text.startswith("Addressed to:")]
+    assert labels and all(run.bold and not run.italic for run in labels)
+
+
+def test_a_hyphenated_office_name_is_never_broken_at_its_hyphen(project_dir: Path):
+    from respgen.build.one import build_one
+
+    office_file = project_dir / "templates" / "office.yaml"
+    name = "Office of the Police, Fire and Crime Commissioner for North Yorkshire-Dyfed-Powys"
+    office_file.write_text(re.sub(r"(?m)^name: .*$", f'name: "{name}"', office_file.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    project = Project(project_dir)
+    built = build_one(project, project_dir / "responses" / f"{SEED}.yaml", kinds=("pdf", "docx"))
+    page = pdf_page_layout(built.written["pdf"][0])
+    assert "Yorkshire-Dyfed-Powys" in page  # the name wraps before it, never at a hyphen
+    document = docx.Document(str(built.written["docx"][0]))
+    first = document.paragraphs[0]
+    assert first.text == name
+    assert len(first._p.findall(".//" + qn("w:noBreakHyphen"))) == 2
+
+
+def test_a_list_in_word_is_followed_by_the_space_of_the_text_around_it(built_examples: Path):
+    document = docx.Document(str(built_examples / "output" / f"{SEED}.docx"))
+    body_after = document.styles["Body Text"].paragraph_format.space_after
+    paragraphs = document.paragraphs
+    ends = [i for i, p in enumerate(paragraphs[:-1]) if p.style.name == "List Bullet" and paragraphs[i + 1].style.name != "List Bullet"]
+    assert ends
+    for i in ends:
+        assert paragraphs[i].paragraph_format.space_after == body_after
+    inside = [p for i, p in enumerate(paragraphs[:-1]) if p.style.name == "List Bullet" and i not in ends]
+    assert inside and all(p.paragraph_format.space_after is None for p in inside)  # the style's own, closer spacing
+
+
+def test_the_draft_watermark_is_the_same_pale_grey_in_both_documents(project_dir: Path):
+    import zipfile
+
+    css = (project_dir / "templates" / "response.css").read_text(encoding="utf-8")
+    pdf_fill = re.search(r"fill='%23([0-9A-F]{6})'%3EDRAFT", css).group(1)
+    with zipfile.ZipFile(project_dir / "templates" / "response.docx") as template:
+        fills = {re.search(r'fillcolor="#([0-9A-F]{6})"', template.read(n).decode()).group(1)
+                 for n in template.namelist() if re.fullmatch(r"word/header\d+\.xml", n) and b"DRAFT" in template.read(n)}
+    for colour in (pdf_fill, *fills):
+        assert colour[0:2] == colour[2:4] == colour[4:6] and int(colour[0:2], 16) >= 0xD0, colour  # a light grey
+
+
+def test_the_word_document_keeps_no_runs_of_spaces_the_pdf_would_not_show(built_examples: Path):
+    source = (built_examples / "responses" / f"{SEED}.yaml").read_text(encoding="utf-8")
+    assert ".  " in source  # the published response's habit: two spaces after a full stop
+    document = docx.Document(str(built_examples / "output" / f"{SEED}.docx"))
+    assert not [p.text for p in document.paragraphs if "  " in p.text]

@@ -40,3 +40,8 @@ def test_only_web_and_mail_links_become_links():
 
 def test_empty_text_gives_no_blocks():
     assert parse(None) == () and parse("  \n ") == ()
+
+
+def test_a_run_of_spaces_is_one_space_as_the_pdf_shows_it():
+    (paragraph,) = parse("Drug supply.  The Constabulary  works\twith\t\tpartners.")
+    assert paragraph.text == "Drug supply. The Constabulary works\twith partners."

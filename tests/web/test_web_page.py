@@ -216,7 +216,8 @@ def test_every_passage_is_in_the_page_in_the_pdfs_order(site):
     for stem in ("peel", "thematic", "2022-11-02-vetting-misconduct-and-misogyny"):
         pdf = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(site / f"{stem}.pdf"), "-"],
                              capture_output=True, text=True, check=True).stdout  # fmt: skip
-        pdf = " ".join(re.sub(r"(?m)^(OFFICIAL|Page \d+ of \d+|•)$", "", pdf).replace("\u00ad", "").split())
+        # The running heads (the marking, the page number, on one line or two) and list bullets are drawn apart.
+        pdf = " ".join(re.sub(r"(?m)^(OFFICIAL ?(Page \d+ of \d+)?|Page \d+ of \d+|•)$", "", pdf).replace("\u00ad", "").split())
         pdf = re.sub(r"(?<=\w-) ", "", pdf).replace(":", "")
         position = 0
         sections, cells = _section_texts((site / f"{stem}.html").read_text(encoding="utf-8"))

@@ -155,3 +155,15 @@ def test_no_word_of_a_long_owner_or_due_date_is_broken_in_two(converted, tmp_pat
 def test_broken_words_finds_a_word_broken_in_two():
     assert broken_words("Detective Chief\nSuperintenden\nt, Public") == ["Superintenden/t,"]
     assert broken_words("Detective Chief\nSuperintendent,\nPublic") == []
+
+
+def test_page_one_shows_the_marking_as_often_in_word_as_in_the_pdf(converted, built_examples: Path):
+    """Once under the letterhead and once in the footer: the first page's header does not repeat it."""
+    stem = "2020-01-10-both-sides-of-the-coin"
+
+    def first_page(pdf: Path) -> str:
+        return subprocess.run(["pdftotext", "-l", "1", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    in_word = first_page(converted.parent / "pdf" / f"{stem}.pdf")
+    ours = first_page(built_examples / "output" / f"{stem}.pdf")
+    assert in_word.count("OFFICIAL") == ours.count("OFFICIAL") == 2

@@ -35,6 +35,7 @@ def environment(templates: Path) -> jinja2.Environment:
             auto_reload=True,
         )
         env.filters["breaks"] = _breaks
+        env.filters["unbroken"] = _unbroken
         env.filters["css_colour"] = _css_colour
         env.filters["long_date"] = lambda day: statute.long_date(day) if day else ""
         env.tests["paragraph"] = lambda block: isinstance(block, markup.Paragraph)
@@ -73,6 +74,20 @@ def render(templates: Path, name: str, what: str, **context) -> str:
             line=line,
             hint="Remove that tag, or put back the office's own template: a template from elsewhere may have been made to do harm.",
         ) from None
+
+
+_HYPHENATED = re.compile(r"\S+-\S+")
+
+
+def _unbroken(text: str) -> Markup:
+    """``text`` with each hyphenated word kept on one line ("Dyfed-Powys" is a name, not two)."""
+    text = str(text)
+    out, at = [], 0
+    for found in _HYPHENATED.finditer(text):
+        out += [escape(text[at : found.start()]), Markup('<span class="unbroken">'), escape(found.group(0)), Markup("</span>")]
+        at = found.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
 
 
 def _breaks(text: str) -> Markup:

@@ -226,8 +226,12 @@ def _spans(children: list[Token]) -> list[Span]:
         elif kind == "hardbreak":
             _append(spans, Span("\n", bool(bold), bool(italic), href, lang))
         elif kind == "text":
-            _append(spans, Span(child.content, bool(bold), bool(italic), href, lang))
+            # A run of spaces (two after a full stop, say) is one space, as the PDF and web page show it.
+            _append(spans, Span(_SPACES.sub(" ", child.content), bool(bold), bool(italic), href, lang))
     return spans
+
+
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def _append(spans: list[Span], span: Span) -> None:

@@ -141,7 +141,7 @@ def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path
         "draft": letter.draft,
         "marking": t(letter.marking),
         "marking_line": t(letter.marking_line),
-        "office_name": t(letter.office_name),
+        "office_name": wordxml.unbroken(letter.office_name),
         "office_address": [t(line) for line in letter.office_address],
         "office_contact": [t(line) for line in letter.office_contact],
         "logo": inline_picture(tpl, letter.logo, LOGO_HEIGHT, office_file, "logo"),

@@ -105,6 +105,11 @@ class Writer:
                     self._blocks(inner.blocks, "Quote", depth, parts)
             if first:  # an empty item still shows its bullet
                 parts.append(self._paragraph(list_style, [], numbering))
+        if depth == 0 and not style.startswith("Table") and parts:
+            # The list's items sit close together; after its last, the space of the text around it.
+            after = self._space_after(style)
+            if after is not None and "<w:spacing" not in parts[-1].split("</w:pPr>")[0]:
+                parts[-1] = parts[-1].replace("</w:pPr>", f'<w:spacing w:after="{after}"/></w:pPr>', 1)
 
     def _paragraph(self, style: str, spans, extra_ppr: str = "") -> str:
         ppr = f'<w:pPr><w:pStyle w:val="{self._style_id(style)}"/>{extra_ppr}</w:pPr>'
@@ -156,6 +161,12 @@ class Writer:
                     "'respgen check-template' lists every style respgen needs.",
                 ) from None
         return self._style_ids[name]
+
+    def _space_after(self, name: str) -> int | None:
+        """The space after a paragraph of the template's style ``name``, in twentieths of a point."""
+        self._style_id(name)
+        space = self._document.styles[name].paragraph_format.space_after
+        return None if space is None else int(space.twips)
 
     def _has_style(self, name: str) -> bool:
         try:
@@ -229,6 +240,11 @@ def escape_text(text: str) -> str:
 def literal(text: str) -> Markup:
     """A plain value for a ``{{ name }}`` tag: escaped once, here, and left alone by autoescape."""
     return Markup(escape_text(text))
+
+
+def unbroken(text: str) -> Markup:
+    """A plain value whose hyphens do not end a line ("Dyfed-Powys" is a name): Word's non-breaking hyphen."""
+    return Markup('</w:t><w:noBreakHyphen/><w:t xml:space="preserve">').join(literal(part) for part in str(text).split("-"))
 
 
 def _xml_chars(text: str) -> str:
