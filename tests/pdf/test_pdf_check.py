@@ -188,7 +188,26 @@ def _passage_language(doc):
     elements(doc, "/P")[0].Lang = pikepdf.String("Welsh please")
 
 
+def _hidden_link(doc):
+    for page in doc.pages:
+        for annotation in page.obj.get("/Annots", []):
+            annotation.F = 2  # Hidden, and not printed
+            return
+
+
+def _image_with(key, value):
+    def change(doc):
+        image = next(iter(pdftree.images(doc)))
+        image[key] = value
+
+    return change
+
+
 CASES = [
+    (SEED, _hidden_link, r"page \d+: 1 annotation\(s\) are hidden or not printed \(/F\), which PDF/A forbids"),
+    (SEED, _image_with("/Alternates", Array()), r"1 image\(s\) have alternate versions \(/Alternates\), which PDF/A forbids"),
+    (SEED, _image_with("/OPI", Dictionary()), r"1 image\(s\) have a link to a print server's copy \(/OPI\)"),
+    (SEED, _image_with("/Intent", Name("/Vivid")), r"an image has the rendering intent /Vivid, which PDF/A does not know"),
     (SEED, _item_without_body, r"a list item \(LI\) holds P beside its label and body"),
     (SEED, _list_beside_its_item, r"a list inside a list is not inside one of its items"),
     (SEED, _link_in_pieces, r"one link \(https://\S+\) is cut into several Link elements"),

@@ -224,13 +224,21 @@ class _Checker:
                 self.fail(f"the embedded file {label!r} has no modification date (PDF/A-3)")
 
     def check_images(self) -> None:
-        """PDF/A (ISO 19005-3, 6.2.8) forbids images that ask viewers to smooth them."""
-        smoothed = [image for image in pdftree.images(self.pdf) if bool(image.get("/Interpolate", False))]
+        """PDF/A (ISO 19005-3, 6.2.8): no image asks to be smoothed, has alternates or OPI, or an unknown intent."""
+        images = list(pdftree.images(self.pdf))
+        smoothed = [image for image in images if bool(image.get("/Interpolate", False))]
         if smoothed:
             self.fail(
                 f"{len(smoothed)} image(s) ask to be smoothed (/Interpolate true), which PDF/A forbids",
                 hint="Build the document again with this version of respgen, which removes the flag.",
             )
+        for key, what in (("/Alternates", "alternate versions (/Alternates)"), ("/OPI", "a link to a print server's copy (/OPI)")):
+            found = [image for image in images if key in image]
+            if found:
+                self.fail(f"{len(found)} image(s) have {what}, which PDF/A forbids")
+        intents = {str(image.get("/Intent")) for image in images if "/Intent" in image} - _INTENTS
+        if intents:
+            self.fail(f"an image has the rendering intent {', '.join(sorted(intents))}, which PDF/A does not know")
 
     def check_actions(self) -> None:
         """Nothing may run when the PDF is opened or clicked: no JavaScript, no actions, only links to web pages.
@@ -287,6 +295,10 @@ class _Checker:
             undescribed = [a for a in links if not str(a.get("/Contents", "")).strip()]
             if undescribed:
                 self.fail(f"{len(undescribed)} link(s) have no description (/Contents)", page=number)
+            # PDF/A (ISO 19005-3, 6.3.2): every annotation is printed and never hidden.
+            hidden = [a for a in annotations if a.get("/Subtype") != Name.Popup and not _printed(a)]
+            if hidden:
+                self.fail(f"{len(hidden)} annotation(s) are hidden or not printed (/F), which PDF/A forbids", page=number)
 
     def check_parent_tree(self) -> None:
         """Each piece of tagged content must lead back (through the ParentTree) to the element holding it."""
@@ -440,6 +452,16 @@ def _blocks(data: bytes, begin: bytes, end: bytes):
             return
         yield data[start + len(begin):stop]
         at = stop + len(end)
+
+
+_INTENTS = {"/RelativeColorimetric", "/AbsoluteColorimetric", "/Perceptual", "/Saturation"}
+_PRINT, _HIDDEN_FLAGS = 4, 1 | 2 | 32 | 256  # Print; Invisible, Hidden, NoView, ToggleNoView
+
+
+def _printed(annotation) -> bool:
+    flags = annotation.get("/F", 0)
+    flags = flags if isinstance(flags, int) else 0  # pikepdf gives a PDF integer as an int
+    return bool(flags & _PRINT) and not flags & _HIDDEN_FLAGS
 
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
