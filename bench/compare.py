@@ -62,6 +62,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
+    # The builds run in the office folder: a Python named by a relative path is found from here.
+    args.python_before, args.python_after = (os.path.abspath(p) if os.sep in p else p for p in (args.python_before, args.python_after))
 
     work = Path(tempfile.mkdtemp(prefix="respgen-compare-"))
     trees: list[Path] = []

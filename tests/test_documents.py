@@ -98,11 +98,13 @@ def test_every_sentence_of_the_published_response_is_in_the_document(outputs, ki
     )
 
 
-@pytest.mark.parametrize("name", ["2020-01-10-both-sides-of-the-coin", "2022-11-02-vetting-misconduct-and-misogyny"])
-def test_both_documents_hold_the_same_words_in_the_same_order(built_examples: Path, name: str):
+EXAMPLE_NAMES = ["2020-01-10-both-sides-of-the-coin", "2022-11-02-vetting-misconduct-and-misogyny"]
+
+
+def view_lines(built_examples: Path, name: str) -> list[str]:
+    """What the view says, line by line, in the letter's order."""
     project = Project(built_examples)
     view = letter(read_response(built_examples / "responses" / f"{name}.yaml").response, read_office(project.office_file), project.templates)
-    # What the view says, piece by piece, in the letter's order.
     pieces = [view.date_text, view.title, view.intro, view.statutory, *[d.value for d in view.details]]
     pieces += [markup.plain(view.key_findings), *[markup.plain(p) for p in view.key_points]]
     for section in view.findings:
@@ -112,7 +114,12 @@ def test_both_documents_hold_the_same_words_in_the_same_order(built_examples: Pa
     for comments in view.comments:
         pieces += [comments.heading, markup.plain(comments.body)]
     pieces += [view.signatory_name, view.signatory_title]
-    lines = [normal(line) for piece in pieces for line in piece.split("\n") if line.strip()]
+    return [normal(line) for piece in pieces for line in piece.split("\n") if line.strip()]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_both_documents_hold_the_same_words_in_the_same_order(built_examples: Path, name: str):
+    lines = view_lines(built_examples, name)
     for kind in ("pdf", "docx"):
         path = built_examples / "output" / f"{name}.{kind}"
         text = pdf_text(path) if kind == "pdf" else docx_text(path)
@@ -211,3 +218,25 @@ def test_the_word_document_keeps_no_runs_of_spaces_the_pdf_would_not_show(built_
     assert ".  " in source  # the published response's habit: two spaces after a full stop
     document = docx.Document(str(built_examples / "output" / f"{SEED}.docx"))
     assert not [p.text for p in document.paragraphs if "  " in p.text]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_the_tag_tree_holds_every_sentence_once_in_reading_order_and_no_running_head(built_examples: Path, name: str):
+    """What a screen reader reads, as poppler's tag-tree reader lists it."""
+    listing = subprocess.run(["pdfinfo", "-struct-text", str(built_examples / "output" / f"{name}.pdf")],
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+    pieces = "\n".join(line.strip()[1:-1] for line in listing.splitlines() if line.strip().startswith('"'))
+    pieces = re.sub(r"(?<=\w-)\n", "", pieces)  # a word broken after its hyphen at a line end
+    tree = normal(re.sub(r"\n(?=[.,;:!?)'’”])", "", pieces))  # a run of bold or a link, then its punctuation
+    lines = view_lines(built_examples, name)
+    said = " ".join(lines)
+    at = 0
+    for line in lines:
+        found = tree.find(line, at)
+        assert found >= 0, f"{line!r} is not in the tag tree, or not in the letter's order"
+        if len(line) >= 30:  # a sentence, not a word such as a date or a reference
+            # As often as the letter says it (the inspection's title is in the title and the details).
+            assert tree.count(line) == said.count(line), f"{line!r} is in the tag tree {tree.count(line)} times"
+        at = found
+    assert not re.search(r"Page \d+ of \d+", tree)  # the running heads are artifacts
+    assert tree.count("OFFICIAL") == 1  # the marking under the letterhead; the heads are not read out

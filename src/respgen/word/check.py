@@ -27,6 +27,9 @@ _HEADING = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
 _HARM = "Opening it or clicking could reach outside the document: ask for it again from whoever sent it."
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
 def _on(element) -> bool:
     """Whether a Word on/off property (``<w:b/>``, ``<w:caps w:val="0"/>``) is switched on."""
     return element.get(qn("w:val"), "true").lower() not in ("0", "false", "off")
@@ -65,6 +68,19 @@ def check_docx(path) -> list[Problem]:
         header = first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") if first is not None else None
         if header is None or not _on(header):
             fail(f"table {number} does not mark its first row as a header row", "In Word: select the first row, Table Properties, Row, 'Repeat as header row at the top of each page'.")
+        rows = [tr.findall(qn("w:tc")) for tr in tbl.findall(qn("w:tr"))]
+        if rows and len({len(cells) for cells in rows}) == 1:  # a plain grid: its columns can be told apart
+            blank = [i + 1 for i in range(len(rows[0])) if all(not text_of(cells[i]).strip() and cells[i].find(".//" + qn("w:drawing")) is None for cells in rows)]
+            if blank:
+                fail(f"table {number} has a column with nothing in any row (column {', '.join(map(str, blank))})",
+                     "Word's accessibility checker flags blank columns, and a reader gains nothing from one: delete the column.")  # fmt: skip
+
+    # A passage marked in another language names it with a language tag.
+    for lang in body.iter(qn("w:lang")):
+        for attribute in ("w:val", "w:bidi", "w:eastAsia"):
+            value = lang.get(qn(attribute))
+            if value is not None and not _LANGUAGE_TAG.fullmatch(value):
+                fail(f"a passage's language '{visible(value)}' is not a language tag (such as cy-GB)")
 
     # Headings use heading styles, start at level 1 and go down one level at a time.
     levels: list[tuple[int, str]] = []
