@@ -8,6 +8,7 @@ checker names the heading levels as its format does (h2, H2, Heading 2).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 WEB_SCHEMES = ("https://", "http://")
@@ -61,6 +62,14 @@ def heading_order(levels: Iterable[int], name: Callable[[int], str]) -> list[tup
 
 
 # WCAG 2 level AA: text needs this contrast with what is behind it (large text 3:1; respgen asks 4.5 of all).
+# A language as screen readers, PDF /Lang, Word's w:lang and HTML's lang name it (BCP 47: cy, cy-GB).
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def is_language_tag(value: object) -> bool:
+    return isinstance(value, str) and LANGUAGE_TAG.fullmatch(value) is not None
+
+
 MIN_CONTRAST = 4.5
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from respgen.accessibility import is_web_address
+from respgen.accessibility import LANGUAGE_TAG, is_web_address
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,6 @@ class Paragraph:
 
 # The scripts written right to left, by the primary language subtag (ISO 639-1 / -2).
 RIGHT_TO_LEFT = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def is_right_to_left(lang: str | None) -> bool:

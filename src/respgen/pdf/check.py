@@ -15,7 +15,7 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
-from respgen.accessibility import heading_order, is_web_address
+from respgen.accessibility import heading_order, is_language_tag, is_web_address
 from respgen.errors import Problem, visible
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
@@ -107,7 +107,7 @@ class _Checker:
         lang = self.pdf.Root.get("/Lang")
         if lang is None or not str(lang).strip():
             self.fail("the PDF does not say its language (/Lang)", hint="A screen reader needs it to pronounce the text.")
-        elif not _LANGUAGE.fullmatch(str(lang)):
+        elif not is_language_tag(str(lang)):
             self.fail(f"the PDF's language '{visible(str(lang))}' is not a language tag (such as en-GB or cy)",
                       hint="A screen reader cannot tell which voice to read it in.")
 
@@ -357,7 +357,7 @@ class _Checker:
             page = self._page_of(element)
             self._check_parts(element, tag, page)
             lang = element.get("/Lang")
-            if lang is not None and not _LANGUAGE.fullmatch(str(lang)):
+            if lang is not None and not is_language_tag(str(lang)):
                 self.fail(f"a {tag[1:]} element's language '{visible(str(lang))}' is not a language tag", page=page)
             if tag == "/Figure":
                 alt = element.get("/Alt")
@@ -462,9 +462,6 @@ def _printed(annotation) -> bool:
     flags = annotation.get("/F", 0)
     flags = flags if isinstance(flags, int) else 0  # pikepdf gives a PDF integer as an int
     return bool(flags & _PRINT) and not flags & _HIDDEN_FLAGS
-
-
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def _targets(link) -> list[str]:

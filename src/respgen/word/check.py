@@ -16,7 +16,7 @@ from pathlib import Path
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from respgen.accessibility import heading_order, is_web_address, poor_link_text
+from respgen.accessibility import heading_order, is_language_tag, is_web_address, poor_link_text
 from respgen.errors import Problem, visible
 from respgen.word.parts import open_document, stories, style_names, text_of
 
@@ -25,9 +25,6 @@ _PICTURE_FILE = re.compile(r"\.(png|jpe?g|gif|bmp|emf|wmf|svg|tiff?)$", re.IGNOR
 _ESCAPED = re.compile(r"&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
 _HEADING = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
 _HARM = "Opening it or clicking could reach outside the document: ask for it again from whoever sent it."
-
-
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def _on(element) -> bool:
@@ -79,7 +76,7 @@ def check_docx(path) -> list[Problem]:
     for lang in body.iter(qn("w:lang")):
         for attribute in ("w:val", "w:bidi", "w:eastAsia"):
             value = lang.get(qn(attribute))
-            if value is not None and not _LANGUAGE_TAG.fullmatch(value):
+            if value is not None and not is_language_tag(value):
                 fail(f"a passage's language '{visible(value)}' is not a language tag (such as cy-GB)")
 
     # Headings use heading styles, start at level 1 and go down one level at a time.
