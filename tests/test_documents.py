@@ -204,8 +204,8 @@ def test_a_list_in_word_is_followed_by_the_space_of_the_text_around_it(built_exa
 def test_the_draft_watermark_is_the_same_pale_grey_in_both_documents(project_dir: Path):
     import zipfile
 
-    css = (project_dir / "templates" / "response.css").read_text(encoding="utf-8")
-    pdf_fill = re.search(r"fill='%23([0-9A-F]{6})'%3EDRAFT", css).group(1)
+    page = (project_dir / "templates" / "response.html").read_text(encoding="utf-8")  # the picture, in the edition's word
+    pdf_fill = re.search(r"fill='%23([0-9A-F]{6})'%3E\{\{ letter.watermark", page).group(1)
     with zipfile.ZipFile(project_dir / "templates" / "response.docx") as template:
         fills = {re.search(r'fillcolor="#([0-9A-F]{6})"', template.read(n).decode()).group(1)
                  for n in template.namelist() if re.fullmatch(r"word/header\d+\.xml", n) and b"DRAFT" in template.read(n)}

@@ -16,7 +16,7 @@ PACKAGE = ROOT / "src" / "respgen"
 # Lowest first. A module may import from its own layer and those before it.
 LAYERS = [
     {"respgen", "respgen.errors", "respgen.statute", "respgen.accessibility", "respgen.fonts", "respgen.files", "respgen.sandbox", "respgen.guard", "respgen.reports"},
-    {"respgen.project", "respgen.reading"},
+    {"respgen.project", "respgen.reading", "respgen.words"},
     {"respgen.letter", "respgen.rules", "respgen.tracking"},
     {"respgen.word", "respgen.pdf", "respgen.web"},
     {"respgen.build"},

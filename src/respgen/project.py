@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from respgen.errors import RespgenError
 
@@ -22,6 +23,33 @@ WEB_TEMPLATE = "web.html"  # the web page of a response, and its fragment for a 
 WEB_STYLESHEET = "web.css"
 INDEX_TEMPLATE = "index.html"  # the office's page listing every response
 INDEX_PAGE = "index.html"  # in output/
+
+# The documents of one edition of a response. A kind names one document: its format for the office's main
+# language ("pdf"), and its format and language for each other edition ("pdf.cy").
+FORMATS = ("docx", "pdf", "html", "fragment")
+_ENDINGS = {"docx": ".docx", "pdf": ".pdf", "html": ".html", "fragment": ".fragment.html"}
+_KNOWN_LANGUAGES = ("en", "cy")
+_languages_read: dict[Path, tuple[Any, tuple[str, ...]]] = {}
+
+
+def format_of(kind: str) -> str:
+    """``pdf`` for ``pdf`` and ``pdf.cy``."""
+    return kind.split(".", 1)[0]
+
+
+def language_of(kind: str) -> str | None:
+    """``cy`` for ``pdf.cy``; None for a document of the main edition."""
+    return kind.split(".", 1)[1] if "." in kind else None
+
+
+def kind_of(fmt: str, code: str, languages: tuple[str, ...]) -> str:
+    """The kind of the document in ``fmt`` of the edition in ``code``, of an office publishing in ``languages``."""
+    return fmt if code == languages[0] else f"{fmt}.{code}"
+
+
+def edition_kinds(languages: tuple[str, ...], formats: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
+    """Every kind of document of a response in ``languages`` (the main one first)."""
+    return tuple(kind_of(fmt, code, languages) for code in languages for fmt in formats)
 
 
 @dataclass(frozen=True)
@@ -102,14 +130,50 @@ class Project:
         except ValueError:
             return str(path)
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the office publishes in (office.yaml's ``languages``), its main one first.
+
+        Read without validating, so that planning a build stays quick: English when
+        the file does not say, or says something respgen does not know (the build's
+        check of the office file then says what).
+        """
+        path = self.office_file
+        try:
+            stat = path.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return ("en",)
+        known = _languages_read.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+        from respgen.reading.loader import load_yaml
+
+        try:
+            data, _ = load_yaml(path)
+        except RespgenError:
+            data = None
+        written = data.get("languages", "en") if isinstance(data, dict) else "en"
+        written = [written] if isinstance(written, str) else written
+        ok = isinstance(written, list) and written and all(code in _KNOWN_LANGUAGES for code in written)
+        languages = tuple(dict.fromkeys(written)) if ok else ("en",)
+        _languages_read[path] = (key, languages)
+        return languages
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every kind of document a response of this office has, in each of its languages."""
+        return edition_kinds(self.languages)
+
     def outputs_for(self, response_file: Path) -> dict[str, Path]:
+        """Each document of ``response_file`` in output/: <name>.pdf, and <name>.cy.pdf for a Welsh edition."""
         stem = Path(response_file).stem
-        return {
-            "docx": self.output / f"{stem}.docx",
-            "pdf": self.output / f"{stem}.pdf",
-            "html": self.output / f"{stem}.html",
-            "fragment": self.output / f"{stem}.fragment.html",
-        }
+        languages = self.languages
+        found = {}
+        for kind in edition_kinds(languages):
+            code = language_of(kind)
+            found[kind] = self.output / f"{stem}{'.' + code if code else ''}{_ENDINGS[format_of(kind)]}"
+        return found
 
     @property
     def web_template(self) -> Path:

@@ -19,7 +19,7 @@ from respgen.build.one import Built
 from respgen.build.plan import Job, Plan, own_document, plan
 from respgen.build.pool import Summary, run
 from respgen.errors import Problem, RespgenError, shown_path
-from respgen.project import Project
+from respgen.project import Project, format_of
 from respgen.web import index as web_index
 
 
@@ -164,7 +164,7 @@ FORMATS = {"word": ("docx",), "pdf": ("pdf",), "web": WEB_KINDS}
 def only_formats(todo: Plan, formats: tuple[str, ...]) -> Plan:
     """``todo`` with only the kinds of document ``formats`` name; a response with none of them left is skipped."""
     wanted = {kind for name in formats for kind in FORMATS[name]}
-    jobs = [Job(job.source, {k: v for k, v in job.kinds.items() if k in wanted}) for job in todo.jobs]
+    jobs = [Job(job.source, {k: v for k, v in job.kinds.items() if format_of(k) in wanted}) for job in todo.jobs]
     todo.jobs = [job for job in jobs if job.kinds]
     return todo
 
@@ -187,7 +187,7 @@ def _checked_office(project: Project, jobs: list, report: Reporter):
     from respgen.build.preflight import check_office
 
     try:
-        return check_office(project, {kind for job in jobs for kind in job.kinds})
+        return check_office(project, {format_of(kind) for job in jobs for kind in job.kinds})
     except RespgenError as exc:
         for problem in exc.problems:
             report.problem(problem)

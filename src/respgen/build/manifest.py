@@ -23,13 +23,13 @@ from pathlib import Path
 
 from respgen import __version__
 from respgen.files import write_atomic
-from respgen.project import Project
+from respgen.project import FORMATS, Project, format_of, language_of
 
 MANIFEST_NAME = "manifest.json"
 # A manifest for thousands of documents is well under a megabyte; a larger one is not respgen's.
 MAX_MANIFEST_BYTES = 50 * 1024 * 1024
 FORMAT = 2  # 2: a response enters its inputs hash as the SHA-256 of the bytes built
-KINDS = ("docx", "pdf", "html", "fragment")
+KINDS = FORMATS  # the main edition's documents; Project.kinds adds each other language's
 WEB_KINDS = ("html", "fragment")  # the web page and its fragment: drawn together, from every template
 
 # Files in templates/ that only one kind of document reads. Every other file
@@ -65,6 +65,7 @@ def _ignored(parts: tuple[str, ...]) -> bool:
 
 def template_files(project: Project, kind: str) -> list[Path]:
     """The files in templates/ that documents of ``kind`` depend on, in a fixed order."""
+    kind = format_of(kind)
     if not project.templates.is_dir():
         return []
     def only_for(name: str) -> str | None:
@@ -131,7 +132,9 @@ class Inputs:
         self._code: str | None = None
 
     def _base(self, kind: str) -> bytes:
-        kind = "html" if kind in WEB_KINDS else kind  # one page, two files: the same inputs
+        language = language_of(kind)
+        kind = "html" if format_of(kind) in WEB_KINDS else format_of(kind)  # one page, two files: the same inputs
+        kind += f".{language}" if language else ""
         if kind not in self._shared:
             if self._code is None:
                 self._code = _code_digest()
@@ -155,7 +158,7 @@ class Inputs:
                 response = read_response(Path(response_file)).published_sha256
             except RespgenError:
                 pass  # the build says what is wrong with it
-        return {kind: self.for_response(kind, response) for kind in KINDS}
+        return {kind: self.for_response(kind, response) for kind in self.project.kinds}
 
     def for_response(self, kind: str, response_sha256: str) -> str:
         """The inputs hash of a ``kind`` of document built from response bytes with this SHA-256."""
@@ -282,17 +285,18 @@ def stale_kinds(project: Project, manifest: Manifest, inputs: Inputs, response_f
     """The kinds of document of ``response_file`` that need building, with their inputs hashes."""
     outputs = project.outputs_for(response_file)
     hashes = inputs.all_kinds(response_file)
-    stale = {kind: hashes[kind] for kind in KINDS if not manifest.is_current(outputs[kind], hashes[kind])}
-    if stale.keys() & {"pdf", "docx"}:
+    stale = {kind: hashes[kind] for kind in hashes if not manifest.is_current(outputs[kind], hashes[kind])}
+    if {format_of(kind) for kind in stale} & {"pdf", "docx"}:
         # The web page names the size and pages of the documents beside it, so it follows them.
-        stale.update({kind: hashes[kind] for kind in WEB_KINDS})
+        stale.update({kind: hashes[kind] for kind in hashes if format_of(kind) in WEB_KINDS})
     return stale
 
 
-def is_up_to_date(project: Project, response_path: Path, kinds: tuple[str, ...] = KINDS) -> bool:
-    """True when the ``kinds`` of document of ``response_path`` are current: nothing they depend on
-    has changed since they were built, and they are still the files respgen wrote."""
+def is_up_to_date(project: Project, response_path: Path, formats: tuple[str, ...] = KINDS) -> bool:
+    """True when the documents of ``response_path`` in ``formats``, in every language the office publishes in,
+    are current: nothing they depend on has changed since they were built, and they are still the files respgen wrote."""
     response_path = Path(response_path)
     if not response_path.is_file():
         return False
-    return not stale_kinds(project, Manifest.load(project), Inputs(project), response_path).keys() & set(kinds)
+    stale = stale_kinds(project, Manifest.load(project), Inputs(project), response_path)
+    return not any(format_of(kind) in formats for kind in stale)

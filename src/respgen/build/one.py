@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from respgen.build.manifest import KINDS
 from respgen.errors import Problem, RespgenError
 from respgen.files import write_together
-from respgen.project import Project
+from respgen.project import Project, edition_kinds, format_of, kind_of, language_of
 
 if TYPE_CHECKING:  # the model pulls in pydantic, which a build with nothing to do never needs
     from respgen.reading.model import Office
+    from respgen.reading.source import ResponseSource
 
 
 @dataclass
@@ -40,18 +40,20 @@ class Built:
 
 
 def build_response(
-    project: Project, office: Office, path: Path, *, strict: bool = False, kinds: tuple[str, ...] = KINDS
+    project: Project, office: Office, path: Path, *, strict: bool = False, kinds: tuple[str, ...] | None = None
 ) -> Built:
     """Build ``path`` into output/; nothing is written unless every document asked for renders.
 
+    ``kinds`` default to every document of every edition (``Project.kinds``).
     ``office`` has already been checked with its templates (``preflight``).
     Raises ``RespgenError`` for a problem in the response.
     """
     from respgen import rules
-    from respgen.letter import view
     from respgen.reading.source import read_response
 
-    source = read_response(path)
+    languages = tuple(office.languages)
+    kinds = tuple(kinds) if kinds is not None else edition_kinds(languages)
+    source = read_response(path, languages)
     problems = rules.review(source)
     if not source.response.is_draft:
         waiting = rules.office_placeholders(office, project.office_file)
@@ -68,31 +70,12 @@ def build_response(
         problems = [problem.as_strict_error() for problem in problems]
     if any(p.is_error for p in problems):
         raise RespgenError(problems)
-    letter = view.letter(source.response, office, project.templates)
-    documents = {}
-    # The renderers are heavy: import them only when building.
-    if "docx" in kinds:
-        from respgen.word import document as word
-
-        documents["docx"] = word.render(letter, project)
-    if "pdf" in kinds:
-        from respgen.pdf import engine
-
-        engine.load()
-        from respgen.pdf import document as pdf
-
-        documents["pdf"] = pdf.render(letter, source, project)
     targets = project.outputs_for(path)
-    if "html" in kinds or "fragment" in kinds:
-        from respgen.web import page
-
-        # The page names the size and pages of the documents beside it: those just drawn, or those already there.
-        beside = {
-            kind: (targets[kind].name, documents[kind] if kind in documents else targets[kind].read_bytes())
-            for kind in ("pdf", "docx")
-            if kind in documents or targets[kind].is_file()
-        }
-        documents["html"], documents["fragment"] = page.render(letter, project, beside)
+    documents: dict[str, bytes] = {}
+    for code in languages:
+        wanted = {format_of(kind): kind for kind in kinds if (language_of(kind) or languages[0]) == code}
+        if wanted:
+            documents.update(_edition(project, office, source, code, wanted, targets))
     write_together({targets[kind]: data for kind, data in documents.items()})
     return Built(
         Path(path),
@@ -102,7 +85,49 @@ def build_response(
     )
 
 
-def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tuple[str, ...] = KINDS) -> Built:
+def _edition(
+    project: Project, office: Office, source: ResponseSource, code: str, wanted: dict[str, str], targets: dict[str, Path]
+) -> dict[str, bytes]:
+    """The documents of the edition in ``code``: ``wanted`` maps each format to build to its kind."""
+    from respgen import words as wording
+    from respgen.letter import view
+
+    languages = tuple(office.languages)
+    words, _ = wording.load(project.templates, code)  # its problems stopped the build before (preflight)
+    others = tuple(
+        view.other_edition(words, wording.load(project.templates, other)[0], targets[kind_of("html", other, languages)].name)
+        for other in languages
+        if other != code
+    )
+    letter = view.letter(source.edition(code), office.in_language(code), project.templates, words, others)
+    documents = {}
+    # The renderers are heavy: import them only when building.
+    if "docx" in wanted:
+        from respgen.word import document as word
+
+        documents[wanted["docx"]] = word.render(letter, project)
+    if "pdf" in wanted:
+        from respgen.pdf import engine
+
+        engine.load()
+        from respgen.pdf import document as pdf
+
+        documents[wanted["pdf"]] = pdf.render(letter, source, project)
+    if "html" in wanted or "fragment" in wanted:
+        from respgen.web import page
+
+        # The page names the size and pages of the documents beside it: those just drawn, or those already there.
+        beside = {}
+        for fmt in ("pdf", "docx"):
+            kind = kind_of(fmt, code, languages)
+            if kind in documents or targets[kind].is_file():
+                beside[fmt] = (targets[kind].name, documents[kind] if kind in documents else targets[kind].read_bytes())
+        html, fragment = page.render(letter, project, beside)
+        documents[kind_of("html", code, languages)], documents[kind_of("fragment", code, languages)] = html, fragment
+    return documents
+
+
+def build_one(project: Project, path: Path, *, strict: bool = False, kinds: tuple[str, ...] | None = None) -> Built:
     """Check the office's files, then build ``path`` in this process (for scripts and tests)."""
     from respgen.build.preflight import check_office
 

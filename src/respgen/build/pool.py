@@ -21,7 +21,7 @@ from respgen.build.manifest import WEB_KINDS, Manifest
 from respgen.build.one import Built, build_response
 from respgen.build.plan import Job, Plan
 from respgen.errors import Problem, RespgenError
-from respgen.project import Project
+from respgen.project import Project, format_of
 
 if TYPE_CHECKING:  # the model pulls in pydantic, which a build with nothing to do never needs
     from respgen.reading.model import Office
@@ -88,10 +88,12 @@ def run(
                 if result.source_sha256 and the_plan.inputs is not None:
                     inputs = the_plan.inputs.for_response(kind, result.source_sha256)
                 manifest.record(document, job.source, kind, inputs, digest)
-            if not set(WEB_KINDS) & set(result.written) and {"pdf", "docx"} & set(result.written):
+            written = {format_of(kind) for kind in result.written}
+            if not set(WEB_KINDS) & written and {"pdf", "docx"} & written:
                 # The web page names the size and pages of the documents beside it: built apart, it is out of date.
-                for kind in WEB_KINDS:
-                    manifest.forget(project.outputs_for(job.source)[kind].name)
+                for kind, page in project.outputs_for(job.source).items():
+                    if format_of(kind) in WEB_KINDS:
+                        manifest.forget(page.name)
             # A long build keeps its record as it goes, so an interrupted one redoes little.
             if time.monotonic() - last_save > 5:
                 manifest.save()
@@ -211,7 +213,7 @@ def _run_pool(project, office, todo, workers, strict, builder, accept, on_start,
     # the renderers are imported once here rather than once in every worker (about a second each,
     # all at the start of the build). The main process has no threads yet.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    renderers = any(kind in ("pdf", "docx") for job in todo for kind in job.kinds)
+    renderers = any(format_of(kind) in ("pdf", "docx") for job in todo for kind in job.kinds)
     if method == "fork" and renderers:
         _load_renderers()
     context = multiprocessing.get_context(method)

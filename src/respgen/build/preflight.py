@@ -37,6 +37,11 @@ def check_office(project: Project, kinds: tuple[str, ...] | set[str] = ("docx", 
     if linked:
         raise RespgenError(linked)
     office, problems = _office(project)
+    if office is not None:
+        from respgen import words
+
+        for code in office.languages:
+            problems += words.load(project.templates, code)[1]
     if "docx" in kinds:
         from respgen.word.template import build_problems
 

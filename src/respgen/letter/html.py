@@ -37,6 +37,8 @@ def environment(templates: Path) -> jinja2.Environment:
         env.filters["breaks"] = _breaks
         env.filters["unbroken"] = _unbroken
         env.filters["css_colour"] = _css_colour
+        env.filters["css_string"] = _css_string
+        env.filters["url_text"] = _url_text
         env.filters["long_date"] = lambda day: statute.long_date(day) if day else ""
         env.tests["paragraph"] = lambda block: isinstance(block, markup.Paragraph)
         env.tests["list_block"] = lambda block: isinstance(block, markup.List)
@@ -98,3 +100,16 @@ def _breaks(text: str) -> Markup:
 def _css_colour(value: str) -> Markup:
     # The model already insists on #RRGGBB; this keeps anything else out of the <style>.
     return Markup(value) if re.fullmatch(r"#[0-9A-Fa-f]{6}", str(value)) else Markup("#000000")
+
+
+def _css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, safe inside <style> (which HTML never unescapes)."""
+    escaped = "".join(c if c.isalnum() or c in " .,;:!?()’'-–" else f"\\{ord(c):x} " for c in str(text))
+    return Markup(f'"{escaped}"')
+
+
+def _url_text(text: str) -> Markup:
+    """``text`` as the text of an SVG inside a data: address in CSS: XML-escaped, then percent-encoded."""
+    from urllib.parse import quote
+
+    return Markup(quote(str(escape(text)), safe=""))

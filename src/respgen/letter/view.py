@@ -8,13 +8,14 @@ Word document and the PDF cannot drift apart. The renderers only draw.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from respgen import statute
 from respgen.letter import markup
 from respgen.letter.markup import Blocks
-from respgen.reading.model import FINDINGS_SECTIONS, Concern, Image, Item, Office, Person, Recipient, Response
+from respgen.reading.model import Concern, Image, Item, Office, Person, Recipient, Response
+from respgen.words import Words, respgen_words
 
 # The Queen died on 8 September 2022; letters dated before it name Her Majesty's Inspectorate.
 _ACCESSION = dt.date(2022, 9, 8)
@@ -121,6 +122,17 @@ class GradeRow:
 
 
 @dataclass(frozen=True)
+class OtherEdition:
+    """Another language's edition of the same response, as this edition tells its reader of it."""
+
+    code: str  # cy
+    language: str  # its language tag, for the link to it (cy)
+    name: str  # the language's own name, as a link to it reads (Cymraeg)
+    notice: str  # in this edition's language: "This response is also available in Welsh."
+    page: str = ""  # its web page's file name, beside this one
+
+
+@dataclass(frozen=True)
 class CommentsSection:
     heading: str
     body: Blocks
@@ -160,53 +172,85 @@ class Letter:
     submitted: tuple[CommentsSection, ...] = ()  # s.55(5A): others' comments, published with the letter after it
     grades: tuple[GradeRow, ...] = ()
     grades_caption: str = ""
-    # fixed wording, drawn by both templates
-    details_heading: str = "Inspection details"
-    key_findings_heading: str = "Key findings"
-    addressed_to_label: str = "Addressed to:"
-    draft_notice: str = "DRAFT: not for publication or circulation beyond those preparing this response."
-    grades_heading: str = "Inspection grades"
-    grade_headers: tuple[str, str] = ("Area", "Grade")
+    other_editions: tuple[OtherEdition, ...] = ()
+    # fixed wording, drawn by both templates (templates/words.<language>.yaml)
+    words: Words = field(default_factory=respgen_words)
 
     @property
     def marking_line(self) -> str:
-        return f"{self.marking} – DRAFT" if self.draft else self.marking
+        return self.words("letter.marking_draft", marking=self.marking) if self.draft else self.marking
+
+    @property
+    def details_heading(self) -> str:
+        return self.words("details.heading")
+
+    @property
+    def key_findings_heading(self) -> str:
+        return self.words("key_findings.heading")
+
+    @property
+    def addressed_to_label(self) -> str:
+        return self.words("findings.addressed_to")
+
+    @property
+    def draft_notice(self) -> str:
+        return self.words("letter.draft_notice")
+
+    @property
+    def grades_heading(self) -> str:
+        return self.words("grades.heading")
+
+    @property
+    def grade_headers(self) -> tuple[str, str]:
+        return self.words("grades.area"), self.words("grades.grade")
+
+    @property
+    def watermark(self) -> str:
+        return self.words("letter.watermark")
+
+    @property
+    def page_numbers(self) -> tuple[str, str, str]:
+        """The words around the page number and the page count: ("Page ", " of ", "")."""
+        before, _, rest = self.words("letter.page").partition("{page}")
+        between, _, after = rest.partition("{pages}")
+        return before, between, after
 
 
-TABLE_HEADERS = ("Ref", "Recommendation", "Response", "Owner", "Due", "Progress")
 
-
-
-def letter(response: Response, office: Office, assets: Path) -> Letter:
-    """Build the view of ``response`` for ``office``; ``assets`` is the folder of the office's pictures."""
+def letter(
+    response: Response,
+    office: Office,
+    assets: Path,
+    words: Words | None = None,
+    other_editions: tuple[OtherEdition, ...] = (),
+) -> Letter:
+    """Build the view of ``response`` for ``office`` in the language of ``words`` (default respgen's English);
+    ``assets`` is the folder of the office's pictures."""
+    w = words or respgen_words()
     inspection = response.inspection
     due = statute.deadline(inspection.published)
-    title = f"{office.response_title} to: {inspection.title}"
-    majesty = "Her" if response.date < _ACCESSION else "His"
-    intro = (
-        f"{office.commissioner.title}{f' ({office.commissioner.abbreviation})' if office.commissioner.abbreviation else ''} "
-        f"response to an inspection report by {majesty} Majesty’s Inspectorate of Constabulary and Fire and Rescue "
-        f"Services (HMICFRS) that concerns {office.force}."
+    title = w("letter.title", response_title=office.response_title, inspection=inspection.title)
+    commissioner = office.commissioner
+    intro = w(
+        "letter.intro",
+        commissioner=w("letter.commissioner_abbreviated", title=commissioner.title, abbreviation=commissioner.abbreviation)
+        if commissioner.abbreviation
+        else commissioner.title,
+        inspectorate=w("letter.inspectorate_before_accession" if response.date < _ACCESSION else "letter.inspectorate"),
+        force=office.force,
     )
-    statutory = (
-        f"{statute.CITATION[0].upper()}{statute.CITATION[1:]} requires local policing bodies to publish "
-        "their comments on an inspection report that concerns their force within 56 days, beginning with the "
-        "day on which the report is published, explaining for each recommendation what action has been or "
-        "will be taken, or why none will be, and to send a copy to HM Inspectors of Constabulary and to the "
-        f"Home Secretary. This report was published on {statute.long_date(inspection.published)}, so these "
-        f"comments are due by {statute.long_date(due)}."
-    )
+    statutory = w("letter.statutory", published=w.date(inspection.published), due=w.date(due))
     details = [
-        Detail("Inspection title", inspection.title, inspection.url),
-        Detail("Date published", statute.long_date(inspection.published)),
-        Detail("Type of inspection", inspection.type),
-        Detail("Response due by", statute.long_date(due)),
+        Detail(w("details.title"), inspection.title, inspection.url),
+        Detail(w("details.published"), w.date(inspection.published)),
+        Detail(w("details.type"), inspection.type),
+        Detail(w("details.due"), w.date(due)),
     ]
     contact = tuple(
         line
         for line in (
-            f"Telephone: {office.telephone}" if office.telephone else "",
-            f"Email: {office.email}" if office.email else "",
+            w("letter.telephone", number=office.telephone) if office.telephone else "",
+            w("letter.email", address=office.email) if office.email else "",
             office.website or "",
         )
         if line
@@ -216,12 +260,10 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
         title=title,
         subject=inspection.title,
         author=office.name,
-        keywords=", ".join(
-            ["HMICFRS", "section 55 response", office.force, inspection.type, f"published {inspection.published.isoformat()}"]
-        ),
-        language="en-GB",
+        keywords=w("letter.keywords", force=office.force, type=inspection.type, published=inspection.published.isoformat()),
+        language=w.language,
         date=response.date,
-        date_text=statute.long_date(response.date),
+        date_text=w.date(response.date),
         marking=response.marking or office.marking,
         draft=response.is_draft,
         colours={"primary": office.colours.primary, "accent": office.colours.accent},
@@ -235,102 +277,105 @@ def letter(response: Response, office: Office, assets: Path) -> Letter:
         details=tuple(details),
         key_findings=markup.parse(response.key_findings.summary),
         key_points=tuple(markup.parse(point) for point in response.key_findings.points),
-        findings=_findings(response),
-        comments=_comments(response, office),
-        submitted=_submitted(response, office),
+        findings=_findings(response, w),
+        comments=_comments(response, office, w),
+        submitted=_submitted(response, office, w),
         # A deputy or acting commissioner signs in their own name, and never with the commissioner's signature.
         signatory_name=signatory.name if signatory else office.commissioner.name,
         signatory_title=signatory.title if signatory else office.commissioner.title,
         signature=None if signatory else picture(office.signature, assets),
-        grades=tuple(GradeRow(g.area, g.grade.capitalize()) for g in inspection.grades),
-        grades_caption=f"HMICFRS’s grades for {office.force}, in the report’s order" if inspection.grades else "",
+        grades=tuple(GradeRow(g.area, w(f"grades.{g.grade}")) for g in inspection.grades),
+        grades_caption=w("grades.caption", force=office.force) if inspection.grades else "",
+        other_editions=other_editions,
+        words=w,
     )
 
 
-def _possessive(person: Person) -> str:
-    # "The Commissioner’s" where the office gives a short title, else the full title as before.
-    return f"The {person.short_title}’s" if person.short_title else f"{person.title}’s"
+def other_edition(words: Words, other: Words, page: str = "") -> OtherEdition:
+    """How the edition in ``words`` tells its reader of the one in ``other``."""
+    return OtherEdition(other.code, other.language, other("language_name"), words(f"letter.other_edition.{other.code}"), page)
 
 
-def _comments(response: Response, office: Office) -> tuple[CommentsSection, ...]:
-    comments = [CommentsSection(f"{_possessive(office.commissioner)} response", markup.parse(response.response.commissioner))]
+def _named(person: Person, w: Words) -> str:
+    # "The Commissioner" where the office gives a short title, else the full title.
+    return w("comments.short_title", short_title=person.short_title) if person.short_title else person.title
+
+
+def _comments(response: Response, office: Office, w: Words) -> tuple[CommentsSection, ...]:
+    comments = [CommentsSection(w("comments.commissioner", person=_named(office.commissioner, w)), markup.parse(response.response.commissioner))]
     if response.response.reply_to_chief_constable:
         chief = office.chief_constable.short_title or office.chief_constable.title
         comments.append(
-            CommentsSection(f"Response to the {chief}’s comments", markup.parse(response.response.reply_to_chief_constable))
+            CommentsSection(
+                w("comments.reply_to_chief_constable", chief_constable=chief), markup.parse(response.response.reply_to_chief_constable)
+            )
         )
     return tuple(comments)
 
 
-def _submitted(response: Response, office: Office) -> tuple[CommentsSection, ...]:
+def _submitted(response: Response, office: Office, w: Words) -> tuple[CommentsSection, ...]:
     # s.55(5A): the chief constable's comments are published with the letter, as theirs and not the signatory's.
     if not response.response.chief_constable:
         return ()
     chief = office.chief_constable
     invited = response.invitation.sent if response.invitation else None
-    attribution = f"These comments were submitted by {chief.name}, {chief.title}, {office.force}" + (
-        f", when invited to comment on {statute.long_date(invited)} under section 55(4) of the Police Act 1996."
-        if invited
-        else "."
-    )
-    return (CommentsSection(f"{_possessive(chief)} comments", markup.parse(response.response.chief_constable), attribution),)
+    facts = {"name": chief.name, "title": chief.title, "force": office.force}
+    attribution = w("comments.submitted_when_invited", date=w.date(invited), **facts) if invited else w("comments.submitted", **facts)
+    heading = w("comments.chief_constable", person=_named(chief, w))
+    return (CommentsSection(heading, markup.parse(response.response.chief_constable), attribution),)
 
 
-def _findings(response: Response) -> tuple[FindingsSection, ...]:
+def _findings(response: Response, w: Words) -> tuple[FindingsSection, ...]:
     sections = []
     concerns = response.causes_of_concern
     nested = bool(concerns and any(item.recommendations for item in concerns.items))
     if response.recommendations is None:
         # A report may make no recommendations (a PEEL report often makes none outside its causes of concern).
-        none = "The report makes no recommendations" + (
-            " other than those that accompany its causes of concern, which are set out with them below." if nested else "."
-        )
-        sections.append(FindingsSection("recommendations", "Recommendations", markup.parse(none), ()))
+        none = w("findings.none_but_concerns" if nested else "findings.none")
+        sections.append(FindingsSection("recommendations", w("findings.recommendations.heading"), markup.parse(none), ()))
     for key, section in response.findings_sections():
-        heading, noun = FINDINGS_SECTIONS[key]
+        heading = w(f"findings.{key}.heading")
         if key == "causes_of_concern" and nested:
-            groups = tuple(_concern(item, response.date) for item in section.items)  # type: ignore[arg-type]
+            groups = tuple(_concern(item, response.date, w) for item in section.items)  # type: ignore[arg-type]
         else:
-            caption = f"{heading} and the action taken or proposed"
-            groups = (_group(section.items, noun, response.date, caption),) if section.items else ()
+            caption = w("findings.caption", heading=heading)
+            groups = (_group(section.items, key, response.date, caption, w),) if section.items else ()
         sections.append(FindingsSection(key, heading, markup.parse(section.summary), groups))
     return tuple(sections)
 
 
-def _group(items: list[Item], noun: str, at: dt.date, caption: str) -> Group:
-    """The table of ``items``, headed by their ``noun``; no cause of concern heads it (see ``_concern``)."""
-    rows = tuple(_row(item, noun, at) for item in items)
-    headers = [*TABLE_HEADERS]
-    headers[1] = noun[0].upper() + noun[1:]
+def _group(items: list[Item], key: str, at: dt.date, caption: str, w: Words) -> Group:
+    """The table of ``items`` of the findings section ``key``; no cause of concern heads it (see ``_concern``)."""
+    rows = tuple(_row(item, key, at, w) for item in items)
+    headers = [w("table.ref"), w(f"findings.{key}.column"), w("table.response"), w("table.owner"), w("table.due"), w("table.progress")]
     for index, key in enumerate(COLUMNS):
         if key in OPTIONAL_COLUMNS and not any(getattr(row, key) for row in rows):
             headers[index] = ""  # Word's accessibility checker, and every reader, stumble on a blank column
     return Group(heading="", text=(), notes=(), response=(), caption=caption, headers=tuple(headers), rows=rows)
 
 
-def _concern(item: Concern, at: dt.date) -> Group:
+def _concern(item: Concern, at: dt.date, w: Words) -> Group:
     """A cause of concern as a group: its ref and text, then the table of its own recommendations."""
     notes = []
-    when = f"issued {statute.long_date(item.issued)}" if item.issued else ""
     if item.accelerated:
-        notes.append(f"Accelerated cause of concern{f', {when}' if when else ''}.")
-    elif when:
-        notes.append(f"{when[0].upper()}{when[1:]}.")
+        notes.append(w("cause_of_concern.accelerated_issued", date=w.date(item.issued)) if item.issued else w("cause_of_concern.accelerated"))
+    elif item.issued:
+        notes.append(w("cause_of_concern.issued", date=w.date(item.issued)))
     stated = item.position_at(at)[0]
     facts = [
-        f"Owner: {item.owner}." if item.owner else "",
-        f"Due: {statute.long_date(item.due)}." if item.due else "",
-        f"Progress: {stated.capitalize()}." if stated else "",
+        w("cause_of_concern.owner", owner=item.owner) if item.owner else "",
+        w("cause_of_concern.due", date=w.date(item.due)) if item.due else "",
+        w("cause_of_concern.progress", progress=w(f"progress.{stated}")) if stated else "",
     ]
     if any(facts):
         notes.append(" ".join(fact for fact in facts if fact))
-    response = _answer(item, "cause of concern")
+    response = _answer(item, "causes_of_concern", w)
     if response:
-        response = (markup.Paragraph((markup.Span("Response", bold=True),)), *response)
-    caption = f"Recommendations for cause of concern {item.ref} and the action taken or proposed"
+        response = (markup.Paragraph((markup.Span(w("cause_of_concern.response"), bold=True),)), *response)
+    caption = w("cause_of_concern.caption", ref=item.ref)
     return replace(
-        _group(item.recommendations, "recommendation", at, caption),
-        heading=f"Cause of concern {item.ref}",
+        _group(item.recommendations, "recommendations", at, caption, w),
+        heading=w("cause_of_concern.heading", ref=item.ref),
         text=markup.parse(item.text),
         notes=tuple(notes),
         response=response,
@@ -342,36 +387,34 @@ def picture(image: Image | None, assets: Path) -> Picture | None:
     return Picture(assets / image.file, image.alt, image.file) if image else None
 
 
-def _row(item: Item, noun: str, at: dt.date) -> ItemRow:
+def _row(item: Item, key: str, at: dt.date, w: Words) -> ItemRow:
     # The position at the letter's own date: updates reported since never change a published letter.
     addressed = item.addressees
     if not item.applies:
-        addressed = f"{addressed} (for other bodies; not for this force)" if addressed else "For other bodies; not for this force"
+        addressed = w("findings.addressed_to_other_bodies", addressees=addressed) if addressed else w("findings.other_bodies")
+    stated = item.position_at(at)[0]
     return ItemRow(
         ref=item.ref,
         text=markup.parse(item.text),
         addressed_to=addressed,
         applies=item.applies,
-        response=_answer(item, noun),
+        response=_answer(item, key, w),
         owner=item.owner or "",
-        due=statute.long_date(item.due) if item.due else "",
-        progress=(item.position_at(at)[0] or "").capitalize(),
+        due=w.date(item.due) if item.due else "",
+        progress=w(f"progress.{stated}") if stated else "",
     )
 
 
-_STANCES = {"accepted": "Accepted.", "partly accepted": "Partly accepted.", "not accepted": "Not accepted."}
-
-
-def _answer(item: Item, noun: str) -> Blocks:
-    """What the letter says to an item: its stance, why it does not apply, and the response."""
+def _answer(item: Item, key: str, w: Words) -> Blocks:
+    """What the letter says to an item of the findings section ``key``: its stance, why it does not apply, and the response."""
     blocks: list = []
     if item.stance:
-        blocks.append(markup.Paragraph((markup.Span(_STANCES[item.stance], bold=True),)))
+        blocks.append(markup.Paragraph((markup.Span(w(f"stances.{item.stance}"), bold=True),)))
     if not item.applies and item.reason:
         blocks.extend(markup.parse(item.reason))
     if item.response:
         blocks.extend(markup.parse(item.response))
     elif not item.applies and not item.reason:
         # s.55(5B): where no action will be taken, the comments must say why.
-        blocks.append(markup.Paragraph((markup.Span(f"This {noun} is not for this force, so the force will take no action on it."),)))
+        blocks.append(markup.Paragraph((markup.Span(w(f"findings.{key}.no_action")),)))
     return tuple(blocks)

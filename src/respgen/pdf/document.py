@@ -67,7 +67,7 @@ def draw(
 
 def render_html(letter: view.Letter, project: Project) -> str:
     """The HTML behind the PDF (useful for checking the template)."""
-    return render_template(project, TEMPLATE, letter=letter, headers=view.TABLE_HEADERS)
+    return render_template(project, TEMPLATE, letter=letter)
 
 
 def render_template(project: Project, name: str, **context) -> str:

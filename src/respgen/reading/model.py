@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
 
 from respgen.accessibility import is_web_address
+from respgen.reading.languages import IN_EVERY_LANGUAGE
+from respgen.words import LANGUAGES
 
 
 def _number_as_text(value):
@@ -68,6 +70,11 @@ WebAddress = Annotated[str, AfterValidator(_web_address)]
 Mailbox = Annotated[str, AfterValidator(_mailbox)]
 OneLine = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
 Ref = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1)]
+# Text an office publishing in several languages gives in each (see languages.py): names, addresses and
+# web addresses are the same in every language unless written per language.
+Wording = Annotated[Text, IN_EVERY_LANGUAGE]
+RichWording = Annotated[RichText, IN_EVERY_LANGUAGE]
+OneLineWording = Annotated[OneLine, IN_EVERY_LANGUAGE]
 Progress = Literal["not started", "awaiting allocation", "in progress", "awaiting sign-off", "complete", "no action"]
 CLOSED = ("complete", "no action")  # an item in either is closed: nothing more is tracked
 
@@ -100,14 +107,16 @@ class Period(dt.date):
     """A due date written as a month or a quarter: compared as its last day, shown as the officer wrote it."""
 
     written: str
+    quarter: int | None  # 1 to 4 for a quarter; None for a month
 
-    def __new__(cls, last: dt.date, written: str):
+    def __new__(cls, last: dt.date, written: str, quarter: int | None = None):
         period = super().__new__(cls, last.year, last.month, last.day)
         period.written = written
+        period.quarter = quarter
         return period
 
     def __reduce__(self):  # workers receive responses by pickling
-        return (Period, (dt.date(self.year, self.month, self.day), self.written))
+        return (Period, (dt.date(self.year, self.month, self.day), self.written, self.quarter))
 
 
 _MONTHS = {name.lower(): number for number, name in enumerate(
@@ -128,6 +137,7 @@ def _due(value):
     if not isinstance(value, str):
         return value
     text = " ".join(value.split())
+    quarter = None
     if match := _MONTH_NUMBER.fullmatch(text):
         year, month = int(match[1]), int(match[2])
     elif (match := _MONTH_NAME.fullmatch(text)) and match[1].lower() in _MONTHS:
@@ -141,7 +151,7 @@ def _due(value):
         raise ValueError("must be a day (2027-03-31), a month (2027-03 or March 2027) or a quarter (2027 Q1)")
     if not 1 <= month <= 12:
         raise ValueError("must be a date (YYYY-MM-DD), a month (2027-03 or March 2027) or a quarter (2027 Q1)")
-    return Period(_last_day(year, month), text)
+    return Period(_last_day(year, month), text, quarter)
 
 
 def _bodies(value):
@@ -163,16 +173,16 @@ class Model(BaseModel):
 
 
 class Inspection(Model):
-    title: Text
+    title: Wording
     published: dt.date
-    type: Text
+    type: Wording
     url: WebAddress | None = None
     grades: Annotated[list[Grading], Field(max_length=MAX_ITEMS)] = []  # the report's graded judgments, in its order
 
 
 class KeyFindings(Model):
-    summary: RichText | None = None
-    points: Annotated[list[RichText], Field(max_length=MAX_ITEMS)] = []
+    summary: RichWording | None = None
+    points: Annotated[list[RichWording], Field(max_length=MAX_ITEMS)] = []
 
 
 class Update(Model):
@@ -180,7 +190,7 @@ class Update(Model):
 
     date: dt.date
     progress: ProgressWord
-    note: RichText | None = None
+    note: RichWording | None = None
 
 
 Due = Annotated[
@@ -190,7 +200,7 @@ Due = Annotated[
 ]
 ProgressWord = Annotated[Progress, BeforeValidator(_progress)]
 Bodies = Annotated[
-    list[OneLine],
+    list[OneLineWording],
     BeforeValidator(_bodies),
     Field(min_length=1, max_length=MAX_ITEMS),
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
@@ -207,17 +217,17 @@ class Item(Model):
     """
 
     ref: RefText
-    text: RichText
+    text: RichWording
     addressed_to: Bodies | None = None
     applies: bool = True
-    reason: RichText | None = None  # why it does not apply to this force
+    reason: RichWording | None = None  # why it does not apply to this force
     stance: Stance | None = None
-    response: RichText | None = None
-    owner: str | None = None
+    response: RichWording | None = None
+    owner: Annotated[str, IN_EVERY_LANGUAGE] | None = None
     due: Due | None = None
     progress: ProgressWord | None = None
     revised_due: Due | None = None
-    revised_due_reason: OneLine | None = None
+    revised_due_reason: OneLineWording | None = None
     updates: Annotated[list[Update], Field(max_length=MAX_ITEMS)] = []
 
     def position_at(self, day: dt.date) -> tuple[Progress | None, Update | None]:
@@ -252,7 +262,7 @@ class Concern(Item):
 
 
 class Findings(Model):
-    summary: RichText | None = None
+    summary: RichWording | None = None
     items: Annotated[list[Item], Field(max_length=MAX_ITEMS)] = []
 
 
@@ -261,21 +271,21 @@ class Concerns(Findings):
 
 
 class Grading(Model):
-    area: OneLine
+    area: OneLineWording
     grade: Annotated[Grade, BeforeValidator(lambda v: " ".join(v.split()).lower() if isinstance(v, str) else v)]
 
 
 class Comments(Model):
-    commissioner: RichText
-    chief_constable: RichText | None = None
-    reply_to_chief_constable: RichText | None = None  # s.55(5A): the commissioner's response to those comments
+    commissioner: RichWording
+    chief_constable: RichWording | None = None
+    reply_to_chief_constable: RichWording | None = None  # s.55(5A): the commissioner's response to those comments
 
 
 class Signatory(Model):
     """Who signs this response, when not the office's commissioner (a deputy, an acting commissioner)."""
 
     name: OneLine
-    title: OneLine
+    title: OneLineWording
 
 
 class Invitation(Model):
@@ -314,7 +324,7 @@ class Response(Model):
     causes_of_concern: Concerns | None = None
     response: Comments
     signatory: Signatory | None = None
-    marking: Text | None = None  # this response's protective marking, when not the office's
+    marking: Wording | None = None  # this response's protective marking, when not the office's
     invitation: Invitation | None = None
 
     @property
@@ -349,15 +359,15 @@ class Response(Model):
 
 class Person(Model):
     name: OneLine
-    title: OneLine
+    title: OneLineWording
     abbreviation: str | None = None  # e.g. PCC, shown after the title where the letter introduces it
-    short_title: OneLine | None = None  # how headings name them: "Commissioner" gives "The Commissioner’s response"
+    short_title: OneLineWording | None = None  # how headings name them: "Commissioner" gives "The Commissioner’s response"
     email: Mailbox | None = None  # where the chief constable's invitation to comment goes
 
 
 class Recipient(Model):
     name: OneLine | None = None  # the holder's name; the role alone also addresses them, and outlasts them
-    role: OneLine
+    role: OneLineWording
     address: list[str] = []
     email: Mailbox | None = None
 
@@ -371,7 +381,7 @@ class Reviewer(Model):
 
 class Image(Model):
     file: Text
-    alt: Text
+    alt: Wording
 
 
 class Colours(Model):
@@ -379,11 +389,25 @@ class Colours(Model):
     accent: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#5A6B7B"
 
 
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+
+
+def _languages(value):
+    # `languages: cy` and `languages: [en, cy]` both name the editions; each once.
+    value = [value] if isinstance(value, str) else value
+    if isinstance(value, list) and len(set(value)) != len(value):
+        raise ValueError("names a language twice")
+    return value
+
+
 class Office(Model):
-    name: OneLine
-    force: Text
+    # The languages the office publishes in, the first being its main one: each response gets an edition in
+    # each (output/<name>.pdf in the first, output/<name>.cy.pdf in Welsh).
+    languages: Annotated[list[Language], BeforeValidator(_languages), Field(min_length=1)] = ["en"]
+    name: OneLineWording
+    force: Wording
     # The words before the inspection's title in each document's title.
-    response_title: OneLine = "Police and Crime Commissioner’s response"
+    response_title: OneLineWording = "Police and Crime Commissioner’s response"
     commissioner: Person
     chief_constable: Person
     address: list[str]
@@ -392,7 +416,17 @@ class Office(Model):
     website: WebAddress | None = None
     logo: Image | None = None
     signature: Image | None = None
-    marking: Text = "OFFICIAL"
+    marking: Wording = "OFFICIAL"
     colours: Colours = Colours()
     recipients: list[Recipient] = Field(min_length=1)
     reviewers: list[Reviewer] = []  # whom 'respgen email --draft' addresses a draft to
+
+    _editions: dict[str, Office] = PrivateAttr(default_factory=dict)
+
+    def in_language(self, code: str) -> Office:
+        """The office's details as its edition in ``code`` shows them (its own, for its main language)."""
+        return self._editions.get(code, self)
+
+    def with_editions(self, editions: dict[str, Office]) -> Office:
+        self._editions = dict(editions)
+        return self

@@ -17,9 +17,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from respgen.errors import Problem, RespgenError
+from respgen.errors import Problem, RespgenError, Severity
+from respgen.reading.languages import in_language
 from respgen.reading.loader import Locator, decode, describe_char, dotted, load_yaml, read_bytes
 from respgen.reading.model import Office, Response
+from respgen.words import LANGUAGE_NAMES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,6 +41,15 @@ class ResponseSource:
     locator: Locator
     # What reading the YAML found worth a warning (text that ' #' cut short, say).
     warnings: list[Problem] = field(default_factory=list)
+    # The response in each language its office publishes in; ``response`` is the first.
+    editions: dict[str, Response] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.editions) or ("en",)
+
+    def edition(self, code: str) -> Response:
+        return self.editions.get(code, self.response)
 
     @property
     def name(self) -> str:
@@ -78,7 +89,7 @@ class ResponseSource:
         if not later and not revised:
             return self.data
         stripped = _without_updates(self.text, self.locator, later, revised)
-        if stripped is not None and _reads_as(stripped, self.path, _published(self.response)):
+        if stripped is not None and _reads_as(stripped, self.path, _published(self.response), self.languages[0]):
             return stripped.encode("utf-8")
         return self.data  # written in a way the lines cannot be taken out of safely: keep it whole
 
@@ -145,39 +156,107 @@ def _without_updates(text: str, locator: Locator, later: list, revised: list) ->
     return "".join(out)
 
 
-def _reads_as(text: str, path: Path, expected: Response) -> bool:
+def _reads_as(text: str, path: Path, expected: Response, language: str) -> bool:
     try:
         data, locator = load_yaml(path, text)
-        return validate(Response, data, locator, what="response") == expected
+        picked, _ = in_language(data, Response, language, language)
+        return validate(Response, picked, locator, what="response") == expected
     except RespgenError:
         return False
 
 
-def read_response(path: Path) -> ResponseSource:
+def read_response(path: Path, languages: tuple[str, ...] | list[str] = ("en",)) -> ResponseSource:
+    """The response file at ``path``, in each of ``languages`` (the office's, its main one first).
+
+    Text missing in a language is an error in a final response, whose every
+    edition must be complete, and a warning in a draft (whose edition then
+    shows the main language's text there).
+    """
     path = Path(path)
     raw = read_bytes(path)
     text = decode(raw, path)
     data, locator = load_yaml(path, text)
-    response = validate(Response, data, locator, what="response")
-    return ResponseSource(path, raw, text, response, locator, list(locator.warnings))
+    main = languages[0]
+    editions: dict[str, Response] = {}
+    warnings = list(locator.warnings)
+    for code in languages:
+        picked, missing = in_language(data, Response, code, main)
+        editions[code] = validate(Response, picked, locator, what="response")
+        if missing:
+            final = not editions[code].is_draft
+            gaps = missing_text(missing, locator, code, final=final)
+            if final:
+                raise RespgenError(gaps)
+            warnings += gaps
+    return ResponseSource(path, raw, text, editions[main], locator, warnings, editions)
 
 
-def read_all(paths: list[Path]) -> tuple[list[ResponseSource], list[Problem]]:
+# Past this many, the messages about missing text stop naming each field: the first few show the way.
+_MISSING_NAMED = 12
+
+
+def missing_text(paths: list, locator: Locator, code: str, *, final: bool, what: str = "response") -> list[Problem]:
+    """One message for each field (the first few) that has no text in the language ``code``."""
+    language = LANGUAGE_NAMES.get(code, code)
+    severity: Severity = "error" if final else "warning"
+    problems = []
+    for path in paths[:_MISSING_NAMED]:
+        where = dotted(path)
+        key = next((str(part) for part in reversed(path) if isinstance(part, str)), where)
+        problems.append(
+            locator.problem(
+                path,
+                f"'{where}' has no {language} text, and the office publishes every {what} in {language} too"
+                + ("" if final else f" (until it has, the {language} edition of this draft shows the other language's text there)"),
+                f"Write the field in each language, with '{code}:' for the {language}, for example:"
+                f"  {key}: {{en: \"…\", {code}: \"…\"}}  (or 'en:' and '{code}:' on lines of their own, indented under '{key}:').",
+                severity=severity,
+            )
+        )
+    if len(paths) > _MISSING_NAMED:
+        problems.append(
+            Problem(
+                f"{len(paths) - _MISSING_NAMED} more fields have no {language} text",
+                file=locator.file,
+                hint=f"Give every text field its '{code}:' text; respgen names the next ones once these are done.",
+                severity=severity,
+            )
+        )
+    return problems
+
+
+def read_all(paths: list[Path], languages: tuple[str, ...] | list[str] = ("en",)) -> tuple[list[ResponseSource], list[Problem]]:
     """Read every response in ``paths``: one that cannot be read is reported, not a stop for the others."""
     sources: list[ResponseSource] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            sources.append(read_response(path))
+            sources.append(read_response(path, languages))
         except RespgenError as exc:
             problems.extend(exc.problems)
     return sources, problems
 
 
 def read_office(path: Path) -> Office:
+    """The office file, in its main language; ``Office.in_language`` gives its details in each other one.
+
+    Every edition shows the office's details, so a detail missing in one of its
+    languages is always an error.
+    """
     path = Path(path)
     data, locator = load_yaml(path)
-    return validate(Office, data, locator, what="office")
+    written = data.get("languages", ["en"]) if isinstance(data, dict) else ["en"]
+    languages = [written] if isinstance(written, str) else written
+    if not (isinstance(languages, list) and languages and all(code in LANGUAGE_NAMES for code in languages)):
+        languages = ["en"]  # validating the main edition says what is wrong with them
+    editions: dict[str, Office] = {}
+    for code in dict.fromkeys(languages):
+        picked, missing = in_language(data, Office, code, languages[0])
+        editions[code] = validate(Office, picked, locator, what="office")
+        if missing:
+            raise RespgenError(missing_text(missing, locator, code, final=True, what="document"))
+    main = editions[languages[0]]
+    return main.with_editions(editions) if len(editions) > 1 else main
 
 
 def validate(model: type[M], data: Any, locator: Locator, what: str) -> M:

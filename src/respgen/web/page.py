@@ -48,13 +48,12 @@ class Attachment:
     title: str
     kind: str  # "PDF" | "MS Word Document"
     size: str  # "84 KB"
-    pages: int | None = None
+    pages: str = ""  # "3 pages"
 
     @property
     def details(self) -> str:
         """"PDF, 84 KB, 3 pages"."""
-        pages = f", {self.pages} page{'' if self.pages == 1 else 's'}" if self.pages else ""
-        return f"{self.kind}, {self.size}{pages}"
+        return ", ".join(part for part in (self.kind, self.size, self.pages) if part)
 
 
 def size_text(size: int) -> str:
@@ -78,13 +77,16 @@ def pdf_pages(data: bytes) -> int | None:
 
 def attachments(letter: view.Letter, documents: dict[str, tuple[str, bytes]]) -> tuple[Attachment, ...]:
     """The PDF and the Word document beside the page; ``documents`` maps kind to (file name, bytes)."""
+    w = letter.words
     found = []
     if "pdf" in documents:
         name, data = documents["pdf"]
-        found.append(Attachment(quote(name), f"{letter.title} (PDF)", "PDF", size_text(len(data)), pdf_pages(data)))
+        count = pdf_pages(data)
+        pages = w("web.page" if count == 1 else "web.pages", count=count) if count else ""
+        found.append(Attachment(quote(name), w("web.pdf_title", title=letter.title), w("web.pdf"), size_text(len(data)), pages))
     if "docx" in documents:
         name, data = documents["docx"]
-        found.append(Attachment(quote(name), f"{letter.title} (Word)", "MS Word Document", size_text(len(data))))
+        found.append(Attachment(quote(name), w("web.word_title", title=letter.title), w("web.word"), size_text(len(data))))
     return tuple(found)
 
 

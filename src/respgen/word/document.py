@@ -41,9 +41,10 @@ VARIABLES = frozenset(
     {
         "title", "subject", "draft", "marking", "marking_line", "office_name", "office_address",
         "office_contact", "logo", "date_text", "recipients", "intro", "statutory", "details",
-        "key_findings", "key_points", "findings", "comments", "headers", "signatory_name",
+        "key_findings", "key_points", "findings", "comments", "signatory_name",
         "signatory_title", "signature", "details_heading", "key_findings_heading", "addressed_to_label",
         "draft_notice", "submitted", "grades", "grades_heading", "grades_caption", "grade_headers",
+        "other_editions",
     }
 )  # fmt: skip
 
@@ -171,7 +172,6 @@ def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path
         "grades_heading": t(letter.grades_heading),
         "grades_caption": t(letter.grades_caption),
         "grade_headers": [t(h) for h in letter.grade_headers],
-        "headers": [t(h) for h in view.TABLE_HEADERS],
         "signatory_name": t(letter.signatory_name),
         "signatory_title": t(letter.signatory_title),
         "signature": inline_picture(tpl, letter.signature, SIGNATURE_HEIGHT, office_file, "signature"),
@@ -179,6 +179,7 @@ def _context(letter: view.Letter, tpl, writer: wordxml.Writer, office_file: Path
         "key_findings_heading": t(letter.key_findings_heading),
         "addressed_to_label": t(letter.addressed_to_label),
         "draft_notice": t(letter.draft_notice),
+        "other_editions": [{"notice": t(e.notice), "language": t(e.language)} for e in letter.other_editions],
     }
 
 
@@ -272,10 +273,16 @@ class Properties:
     draft: bool
     category: str = "Response to an HMICFRS inspection"
     colours: dict[str, str] = field(default_factory=dict)  # the office's, in place of the template's own
+    language: str = LANGUAGE  # as Word writes it: en-GB, cy-GB
+    words: dict[str, str] = field(default_factory=dict)  # the edition's, in place of the template's own (TEMPLATE_WORDS)
 
 
 def letter_properties(letter: view.Letter) -> Properties:
-    return Properties(letter.title, letter.subject, letter.author, letter.keywords, letter.date, letter.draft, colours=letter.colours)
+    return Properties(
+        letter.title, letter.subject, letter.author, letter.keywords, letter.date, letter.draft, colours=letter.colours,
+        language=wordxml.word_language(letter.language),
+        words={"page": letter.page_numbers[0], "of": letter.page_numbers[1], "watermark": letter.watermark},
+    )
 
 
 # The colours the Word template is drawn in, as respgen ships it: wherever the template uses one
@@ -303,6 +310,31 @@ def use_office_colours(document, colours: dict[str, str]) -> None:
                     element.set(attribute, swap[value])
                     for theme in ("w:themeColor", "w:themeShade", "w:themeTint", "w:themeFill"):
                         element.attrib.pop(qn(theme), None)  # a theme colour would win over the one set here
+
+
+# The words the Word template's page furniture is typed in, as respgen ships it: "Page 1 of 1" in the footers
+# (text around the PAGE and NUMPAGES fields) and the DRAFT watermark in the headers. An edition in another
+# language (or an office's own wording) puts its words in their place, so the template stays one file
+# that reads naturally in Word.
+TEMPLATE_WORDS = {"page": "Page ", "of": " of ", "watermark": "DRAFT"}
+
+
+def use_edition_words(document, words: dict[str, str]) -> None:
+    """Put ``words`` in place of the template's own page-number words and watermark."""
+    changed = {key: value for key, value in words.items() if key in TEMPLATE_WORDS and value != TEMPLATE_WORDS[key]}
+    if not changed:
+        return
+    text = {TEMPLATE_WORDS[key]: value for key, value in changed.items() if key != "watermark"}
+    for where, root in stories(document):
+        if where == "a page footer":
+            for node in root.iter(qn("w:t")):
+                if node.text in text:
+                    node.text = text[node.text]
+                    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        if where == "a page header" and "watermark" in changed:
+            for path in root.iter("{urn:schemas-microsoft-com:vml}textpath"):
+                if (path.get("string") or "").strip().upper() == TEMPLATE_WORDS["watermark"]:
+                    path.set("string", changed["watermark"])
 
 
 def keep_signature_with_text(document) -> None:
@@ -338,8 +370,9 @@ def finish(document, properties: Properties) -> None:
         tr_pr = first.get_or_add_trPr()
         if tr_pr.find(qn("w:tblHeader")) is None:
             tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
-    set_default_language(document.styles.element, LANGUAGE)
+    set_default_language(document.styles.element, properties.language)
     use_office_colours(document, properties.colours)
+    use_edition_words(document, properties.words)
     keep_signature_with_text(document)
 
     moment = dt.datetime.combine(properties.day, dt.time(9, 0))
@@ -348,7 +381,7 @@ def finish(document, properties: Properties) -> None:
     props.subject = _property(properties.subject)
     props.author = _property(properties.author)
     props.keywords = _property(properties.keywords)
-    props.language = LANGUAGE
+    props.language = properties.language
     props.category = properties.category
     props.comments = "DRAFT" if properties.draft else ""
     props.last_modified_by = _property(properties.author)

@@ -106,17 +106,19 @@ class Report:
         return 1 if self.exit_code or self.overdue_items else 0
 
 
-def outputs_state(project: Project, response_file: Path, kinds: tuple[str, ...] | None = None) -> str:
-    """Whether the documents (default all; ``kinds`` to ask of some) exist and were built from what is there now.
+def outputs_state(project: Project, response_file: Path, formats: tuple[str, ...] | None = None) -> str:
+    """Whether the documents (default all; ``formats`` to ask of some), in every language the office publishes
+    in, exist and were built from what is there now.
 
     "Built from what is there now" is the build manifest's answer: the same
     response text, templates and respgen, and the files respgen wrote.
     """
     from respgen.build.manifest import KINDS, is_up_to_date
+    from respgen.project import format_of
 
-    wanted = kinds or KINDS
+    wanted = formats or KINDS
     outputs = project.outputs_for(response_file)
-    if not all(outputs[kind].is_file() for kind in wanted):
+    if not all(path.is_file() for kind, path in outputs.items() if format_of(kind) in wanted):
         return NOT_BUILT
     return UP_TO_DATE if is_up_to_date(project, Path(response_file), wanted) else OUT_OF_DATE
 
