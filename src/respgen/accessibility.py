@@ -61,15 +61,50 @@ def heading_order(levels: Iterable[int], name: Callable[[int], str]) -> list[tup
     return found
 
 
-# WCAG 2 level AA: text needs this contrast with what is behind it (large text 3:1; respgen asks 4.5 of all).
 # A language as screen readers, PDF /Lang, Word's w:lang and HTML's lang name it (BCP 47: cy, cy-GB).
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+# The languages respgen writes editions in, by the code office.yaml and the file names use (<name>.cy.pdf).
+LANGUAGES = ("en", "cy")
 
 
 def is_language_tag(value: object) -> bool:
     return isinstance(value, str) and LANGUAGE_TAG.fullmatch(value) is not None
 
 
+def primary_language(tag: str) -> str:
+    """``cy`` for ``cy-GB``: the part that says which voice reads it."""
+    return tag.split("-", 1)[0].lower()
+
+
+def edition_language(path) -> str | None:
+    """The language a document's name says it is in: ``cy`` for ``<name>.cy.pdf``; None when it does not say."""
+    from pathlib import Path
+
+    parts = Path(path).name.lower().split(".")
+    return next((part for part in parts[1:-1] if part in LANGUAGES), None)
+
+
+# The short words each language cannot do without, and the other language never uses on its own. Counting
+# them tells a Welsh passage from an English one reliably once it has a sentence or so.
+_FUNCTION_WORDS = {
+    "cy": frozenset(["y", "yr", "mae", "yn", "ei", "eu", "hyn", "hwn", "hon", "gan", "ein", "wedi", "bod", "gyda", "ond", "neu", "pob", "fel", "hefyd", "cyn", "drwy", "rhwng", "bydd", "fydd", "oedd", "yw", "ydy", "sydd", "ac", "ar", "nid", "na", "gael", "eu", "hefyd", "sy’n", "i’r", "o’r", "a’r", "â’r", "’r"]),
+    "en": frozenset(["the", "and", "of", "to", "is", "that", "for", "with", "was", "are", "this", "be", "by", "will", "has", "have", "it", "not", "which", "on", "from", "their", "its", "an", "at", "we", "our", "been", "were"]),
+}
+_WORD = re.compile(r"[\w’']+")
+
+
+def guess_language(text: str) -> str | None:
+    """``en`` or ``cy`` when ``text`` is clearly in that language, else None (too short, mixed, or neither)."""
+    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in _WORD.findall(text.lower().replace("'", "’")):
+        for code, words in _FUNCTION_WORDS.items():
+            if word in words:
+                counts[code] += 1
+    (first, most), (_, next_most) = sorted(counts.items(), key=lambda item: -item[1])
+    return first if most >= 4 and most >= 3 * next_most else None
+
+
+# WCAG 2 level AA: text needs this contrast with what is behind it (large text 3:1; respgen asks 4.5 of all).
 MIN_CONTRAST = 4.5
 
 

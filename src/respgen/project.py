@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from respgen.accessibility import LANGUAGES
 from respgen.errors import RespgenError
 
 OFFICE_FILE = "office.yaml"
@@ -28,7 +29,6 @@ INDEX_PAGE = "index.html"  # in output/
 # language ("pdf"), and its format and language for each other edition ("pdf.cy").
 FORMATS = ("docx", "pdf", "html", "fragment")
 _ENDINGS = {"docx": ".docx", "pdf": ".pdf", "html": ".html", "fragment": ".fragment.html"}
-_KNOWN_LANGUAGES = ("en", "cy")
 _languages_read: dict[Path, tuple[Any, tuple[str, ...]]] = {}
 
 
@@ -155,7 +155,7 @@ class Project:
             data = None
         written = data.get("languages", "en") if isinstance(data, dict) else "en"
         written = [written] if isinstance(written, str) else written
-        ok = isinstance(written, list) and written and all(code in _KNOWN_LANGUAGES for code in written)
+        ok = isinstance(written, list) and written and all(code in LANGUAGES for code in written)
         languages = tuple(dict.fromkeys(written)) if ok else ("en",)
         _languages_read[path] = (key, languages)
         return languages

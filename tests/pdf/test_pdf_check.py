@@ -300,3 +300,11 @@ def test_characters_drawn_as_empty_boxes_fail_the_check(project_dir: Path, tmp_p
     out.write_bytes(pdf.render(view.letter(source.response, read_office(project.office_file), project.templates), source, project))
     text = messages(out)
     assert re.search(r"page \d+: the font \w+\+Liberation-Sans draws 2 character\(s\) as empty boxes \(.notdef\)", text), text
+
+
+def test_a_pdf_named_as_another_languages_edition_fails(good, tmp_path: Path):
+    import shutil
+
+    named = tmp_path / "response.cy.pdf"
+    shutil.copy(next(iter(good.values())), named)
+    assert "the file's name says it is the cy edition, but its language (/Lang) is 'en-GB'" in messages(named)

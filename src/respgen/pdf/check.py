@@ -15,7 +15,7 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
-from respgen.accessibility import heading_order, is_language_tag, is_web_address
+from respgen.accessibility import edition_language, heading_order, is_language_tag, is_web_address, primary_language
 from respgen.errors import Problem, visible
 from respgen.pdf import tree as pdftree
 from respgen.pdf import xmp
@@ -110,6 +110,9 @@ class _Checker:
         elif not is_language_tag(str(lang)):
             self.fail(f"the PDF's language '{visible(str(lang))}' is not a language tag (such as en-GB or cy)",
                       hint="A screen reader cannot tell which voice to read it in.")
+        elif (named := edition_language(self.path)) and named != primary_language(str(lang)):
+            self.fail(f"the file's name says it is the {named} edition, but its language (/Lang) is '{visible(str(lang))}'",
+                      hint="Build it again with 'respgen build', or rename it after the language it is in.")
 
     def check_title(self) -> None:
         meta = xmp.read(self.pdf)

@@ -190,7 +190,7 @@ class Update(Model):
 
     date: dt.date
     progress: ProgressWord
-    note: RichWording | None = None
+    note: RichText | None = None  # for the panel's report, in the office's main language (never in the letter)
 
 
 Due = Annotated[
@@ -227,7 +227,7 @@ class Item(Model):
     due: Due | None = None
     progress: ProgressWord | None = None
     revised_due: Due | None = None
-    revised_due_reason: OneLineWording | None = None
+    revised_due_reason: OneLine | None = None  # as ``Update.note``
     updates: Annotated[list[Update], Field(max_length=MAX_ITEMS)] = []
 
     def position_at(self, day: dt.date) -> tuple[Progress | None, Update | None]:

@@ -2,9 +2,9 @@
 
 ``check_docx`` looks for what Word's Accessibility Checker and the office's
 reviewers look for: alt text on every picture, a repeating header row on every
-table, headings in order, meaningful link text, a title and subject, and en-GB
-as the language both in the properties and in the document defaults (which is
-what office software reads). It also rejects justified text and capitals-only
+table, headings in order, meaningful link text, a title and subject, and the
+language, declared alike in the properties and in the document defaults (which
+is what office software reads) and true of each passage. It also rejects justified text and capitals-only
 styles, which the house style forbids because they are hard to read.
 """
 
@@ -16,7 +16,15 @@ from pathlib import Path
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from respgen.accessibility import heading_order, is_language_tag, is_web_address, poor_link_text
+from respgen.accessibility import (
+    edition_language,
+    guess_language,
+    heading_order,
+    is_language_tag,
+    is_web_address,
+    poor_link_text,
+    primary_language,
+)
 from respgen.errors import Problem, visible
 from respgen.word.parts import open_document, stories, style_names, text_of
 
@@ -33,6 +41,43 @@ def _on(element) -> bool:
 
 
 # --- the built document ----------------------------------------------------------------
+
+
+def _check_language(document, path: Path, declared: str, fail) -> None:
+    """The language is declared, in the properties and the defaults alike, and every passage is in the one it is marked in."""
+    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    default = lang.get(qn("w:val")) if lang is not None else None
+    if not is_language_tag(declared):
+        fail(f"the document language in the properties is '{visible(declared) or 'not set'}', not a language tag such as en-GB or cy-GB")
+    if not is_language_tag(default):
+        fail(f"the default language in the styles is '{visible(default or '') or 'not set'}', not a language tag such as en-GB or cy-GB",
+             "Office software reads the language from the document defaults (w:lang in styles.xml).")
+        return
+    assert default is not None
+    if is_language_tag(declared) and primary_language(declared) != primary_language(default):
+        fail(f"the properties say the document is in '{declared}' but its text defaults to '{default}'")
+    named = edition_language(path)
+    if named and named != primary_language(default):
+        fail(f"the file's name says it is the {named} edition, but its language is '{default}'",
+             "Build it again with 'respgen build', or rename it after the language it is in.")
+    # A passage of a sentence or more in one language, marked (or left) as another, is read in the wrong voice.
+    for paragraph in document.element.body.iter(qn("w:p")):
+        runs = [(text_of(run), run.find(f"{qn('w:rPr')}/{qn('w:lang')}")) for run in paragraph.iter(qn("w:r"))]
+        text = "".join(words for words, _ in runs)
+        guessed = guess_language(text)
+        if guessed is None:
+            continue
+        weight: dict[str, int] = {}
+        for words, marked in runs:
+            tag = (marked.get(qn("w:val")) or marked.get(qn("w:bidi"))) if marked is not None else None
+            weight[primary_language(tag or default)] = weight.get(primary_language(tag or default), 0) + len(words)
+        marked_as = max(weight, key=lambda code: weight[code])
+        if marked_as != guessed:
+            shown = " ".join(text.split()[:8])
+            fail(f"a passage reads as {guessed} but is marked as {marked_as} ('{visible(shown)} …'), so a screen reader reads it in the wrong voice",
+                 "Mark the passage with its language: [text]{lang=" + guessed + "} in the response file.")
+            break
+
 
 
 def check_docx(path) -> list[Problem]:
@@ -141,12 +186,7 @@ def check_docx(path) -> list[Problem]:
             fail(f"the document {label} is not set in the properties")
         elif _ESCAPED.search(value):
             fail(f"the document {label} is escaped twice: '{value}'", "Build again with this version of respgen: the properties must be set after rendering.")
-    if (props.language or "") != "en-GB":
-        fail(f"the document language in the properties is '{props.language or 'not set'}', not en-GB")
-    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
-    default = lang.get(qn("w:val")) if lang is not None else None
-    if default != "en-GB":
-        fail(f"the default language in the styles is '{default or 'not set'}', not en-GB", "Office software reads the language from the document defaults (w:lang in styles.xml).")
+    _check_language(document, path, props.language or "", fail)
 
     # The house style: left aligned, no capitals-only text (in the text and in the styles it uses).
     for where, root in [*parts, *_used_styles(document, parts)]:

@@ -17,11 +17,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from respgen.accessibility import LANGUAGES
 from respgen.errors import Problem, RespgenError
 from respgen.reading.loader import dotted, load_yaml
 
-# The languages respgen has wording for: their code, as offices list them in office.yaml.
-LANGUAGES = ("en", "cy")
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
 _OWN = Path(__file__).parent
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
