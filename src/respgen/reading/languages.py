@@ -18,7 +18,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from respgen.words import LANGUAGES
+from respgen.accessibility import LANGUAGES
 
 Path_ = tuple[str | int, ...]
 

@@ -15,9 +15,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
 
-from respgen.accessibility import is_web_address
+from respgen.accessibility import LANGUAGES, is_web_address
 from respgen.reading.languages import IN_EVERY_LANGUAGE
-from respgen.words import LANGUAGES
 
 
 def _number_as_text(value):

@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from respgen.accessibility import LANGUAGES
 from respgen.errors import Problem, RespgenError
 from respgen.reading.loader import dotted, load_yaml
 
