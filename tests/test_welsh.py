@@ -219,3 +219,30 @@ def test_the_words_files_in_templates_are_respgens_own():
     for code in ("en", "cy"):
         own = (ROOT / "src" / "respgen" / "words" / f"{code}.yaml").read_bytes()
         assert (ROOT / "templates" / f"words.{code}.yaml").read_bytes() == own
+
+
+def test_the_email_is_in_both_languages_and_attaches_both_editions(built_welsh: Path, tmp_path: Path):
+    import email
+    from email import policy
+
+    root = tmp_path / "office"
+    shutil.copytree(built_welsh, root)
+    office = root / "templates" / "office.yaml"
+    text = office.read_text(encoding="utf-8")
+    for role, mailbox in (("Home Secretary, cy: Ysgrifennydd Cartref}", "section55@homeoffice.gov.uk"),
+                          ("HM Chief Inspector of Constabulary, cy: Prif Arolygydd Cwnstabliaeth EF}", "pcc.responses@hmicfrs.gov.uk")):
+        text = text.replace(f"  - role: {{en: {role}\n", f"  - role: {{en: {role}\n    email: {mailbox}\n")
+    office.write_text(text, encoding="utf-8")
+    assert run_cli(root, "build").exit_code == 0  # the office file changed: the documents are built again
+    result = run_cli(root, "email", f"responses/{COUNTY_LINES}.yaml")
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((root / "output" / f"{COUNTY_LINES}.eml").read_bytes(), policy=policy.default)
+    assert message["Subject"].startswith("Section 55 response: Both sides of the coin")
+    assert " / Ymateb adran 55: Dwy ochr y geiniog" in message["Subject"]
+    names = sorted(part.get_filename() for part in message.iter_attachments())
+    assert names == sorted(f"{COUNTY_LINES}{ending}" for ending in (".docx", ".pdf", ".cy.docx", ".cy.pdf"))
+    plain = message.get_body(("plain",)).get_content()
+    assert plain.index("Dear Home Secretary") < plain.index("Annwyl Ysgrifennydd Cartref")
+    assert "a gyhoeddwyd ar 10 Ionawr 2020" in plain and "adran 55 o Ddeddf yr Heddlu 1996" in plain
+    html = message.get_body(("html",)).get_content()
+    assert '<div lang="cy">' in html and html.count("<html") == 1

@@ -114,8 +114,15 @@ class Project:
     def tracker_template(self) -> Path:
         return self.templates / TRACKER_TEMPLATE
 
-    def email_template(self, kind: str) -> Path:
-        return self.templates / EMAIL_TEMPLATES[kind]
+    def email_template(self, kind: str, language: str | None = None) -> Path:
+        """The email template of ``kind``; in another language than English, its own when the office has one
+        (email.cy.txt), else the English one."""
+        path = self.templates / EMAIL_TEMPLATES[kind]
+        if language and language != "en":
+            own = path.with_name(f"{path.stem}.{language}{path.suffix}")
+            if own.is_file():
+                return own
+        return path
 
     def response_files(self) -> list[Path]:
         """Every response file, in name order."""

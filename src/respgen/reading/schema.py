@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from respgen.accessibility import LANGUAGES
 from respgen.reading.model import PROGRESS_WORDS, Response
 
 FILE_NAME = "response.schema.json"
@@ -25,6 +26,7 @@ def response_schema() -> dict[str, Any]:
         **{key: value for key, value in schema.items() if key != "title"},
     }
     _accept_progress_words(schema)
+    _accept_languages(schema)
     return schema
 
 
@@ -51,3 +53,19 @@ def _accept_progress_words(schema: dict) -> None:
                 visit(child)
 
     visit(schema)
+
+
+def _accept_languages(schema: dict) -> None:
+    # Any text may be written once or per language ({en: ..., cy: ...}); see reading/languages.py.
+    def visit(node: Any) -> Any:
+        if isinstance(node, dict):
+            node = {key: visit(value) for key, value in node.items()}
+            if node.get("type") == "string" and "format" not in node and "enum" not in node:
+                return {"anyOf": [node, {"type": "object", "properties": {code: node for code in LANGUAGES},
+                                         "additionalProperties": False, "minProperties": 1}]}
+            return node
+        if isinstance(node, list):
+            return [visit(child) for child in node]
+        return node
+
+    schema.update(visit({key: value for key, value in schema.items() if key not in ("$schema", "title", "description")}))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from respgen import statute
+from respgen import words as wording
 from respgen.files import write_atomic
 from respgen.project import INDEX_TEMPLATE, Project
 
@@ -38,12 +39,15 @@ class Entry:
     pdf: str
     docx: str
     order: tuple
+    editions: tuple = ()  # (language's own name, its tag, its web page) of each other language's edition
 
 
 def entries(project: Project, drafts: bool = False) -> tuple[list[Entry], list[Problem]]:
     from respgen.reading.source import read_all
 
-    sources, problems = read_all(project.response_files())
+    languages = project.languages
+    sources, problems = read_all(project.response_files(), languages)
+    names = {code: wording.respgen_words(code)("language_name") for code in languages}
     found = []
     for source in sources:
         response = source.response
@@ -62,6 +66,11 @@ def entries(project: Project, drafts: bool = False) -> tuple[list[Entry], list[P
                 pdf=quote(outputs["pdf"].name) if outputs["pdf"].is_file() else "",
                 docx=quote(outputs["docx"].name) if outputs["docx"].is_file() else "",
                 order=(response.inspection.published, response.date, source.path.name),
+                editions=tuple(
+                    (names[code], wording.respgen_words(code).language, quote(outputs[f"html.{code}"].name))
+                    for code in languages[1:]
+                    if outputs[f"html.{code}"].is_file()
+                ),
             )
         )
     found.sort(key=lambda entry: entry.order, reverse=True)

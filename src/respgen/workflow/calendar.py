@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from respgen import statute
+from respgen import words as wording
 from respgen.errors import Problem
 from respgen.files import write_atomic
 from respgen.project import Project
@@ -51,7 +52,14 @@ def uid(office_name: str, response_file: Path, event: str = "") -> str:
 def events(project: Project) -> tuple[list[Event], list[Problem]]:
     found: list[Event] = []
     office = read_office(project.office_file)
-    sources, problems = read_all(project.response_files())
+    languages = tuple(office.languages)
+    wordings = [wording.load(project.templates, code)[0] for code in languages]
+    sources, problems = read_all(project.response_files(), languages)
+
+    def titled(source, key: str) -> str:
+        # In each language the office publishes in: "Section 55 response due: … / Ymateb adran 55 i’w gyflwyno: …".
+        return " / ".join(w(key, title=source.edition(w.code).inspection.title) for w in wordings)
+
     for source in sources:
         path = source.path
         response = source.response
@@ -71,7 +79,7 @@ def events(project: Project) -> tuple[list[Event], list[Problem]]:
             Event(
                 uid=uid(office.name, path),
                 day=due,
-                summary=f"Section 55 response due: {inspection.title}",
+                summary=titled(source, "calendar.due"),
                 description=description,
                 url=inspection.url,
             )
@@ -82,7 +90,7 @@ def events(project: Project) -> tuple[list[Event], list[Problem]]:
                 Event(
                     uid=uid(office.name, path, "reply-by"),
                     day=invitation.reply_by,
-                    summary=f"Chief constable's comments due: {inspection.title}",
+                    summary=titled(source, "calendar.reply_by"),
                     description=(
                         f"The date set for the {office.chief_constable.title}'s comments on the HMICFRS report "
                         f"\"{inspection.title}\" (section 55(4) of the Police Act 1996), so that they can be "

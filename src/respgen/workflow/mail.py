@@ -18,9 +18,10 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from respgen import rules, sandbox, statute
+from respgen import words as wording
 from respgen.errors import Problem, RespgenError
 from respgen.files import write_atomic
-from respgen.project import Project
+from respgen.project import Project, format_of
 from respgen.reading.model import Office
 from respgen.reading.source import ResponseSource, read_office, read_response
 from respgen.workflow.status import NOT_BUILT, UP_TO_DATE, outputs_state
@@ -31,15 +32,22 @@ MIME_TYPES = {
 }
 
 
-def subject(source: ResponseSource) -> str:
-    text = f"Section 55 response: {' '.join(source.response.inspection.title.split())}"
-    return f"DRAFT – {text}" if source.response.is_draft else text
+def subject(source: ResponseSource, templates: Path | None = None) -> str:
+    """The subject, in each language the response is in (English / Welsh for a Welsh office)."""
+    parts = []
+    for code in source.languages:
+        words = wording.load(templates, code)[0] if templates else wording.respgen_words(code)
+        response = source.edition(code)
+        key = "email.draft_subject" if response.is_draft else "email.subject"
+        parts.append(words(key, title=" ".join(response.inspection.title.split())))
+    return " / ".join(parts)
 
 
 def make(project: Project, response_file: Path, *, draft: bool = False) -> EmailMessage:
     """The email for ``response_file``; refuses a draft (unless ``draft``) and missing or outdated documents."""
     response_file = Path(response_file)
-    source = read_response(response_file)
+    languages = tuple(project.languages)
+    source = read_response(response_file, languages)
     shown = project.relative(response_file)
     if source.response.is_draft and not draft:
         raise RespgenError(
@@ -79,21 +87,9 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
     )
 
     outputs = project.outputs_for(response_file)
-    inspection = source.response.inspection
-    context = {
-        "office": office,
-        "inspection": inspection,
-        "title": " ".join(inspection.title.split()),
-        "published": statute.long_date(inspection.published),
-        "deadline": statute.long_date(statute.deadline(inspection.published)),
-        "date": statute.long_date(source.response.date),
-        "draft": source.response.is_draft,
-        "recipients": [] if source.response.is_draft else office.recipients,
-        "signatory": source.response.signatory or office.commissioner,
-        "response_title": office.response_title,
-        "attachments": [outputs["pdf"].name, outputs["docx"].name],
-        "citation": statute.CITATION,
-    }
+    attachments = [path for kind, path in outputs.items() if format_of(kind) in MIME_TYPES]
+    # Each language's body in turn (the main one first), from email.txt, or email.cy.txt for the Welsh.
+    contexts = [(code, _context(project, office.in_language(code), source.edition(code), code, attachments)) for code in languages]
 
     message = EmailMessage(policy=policy.SMTP)
     message["X-Unsent"] = "1"
@@ -102,15 +98,49 @@ def make(project: Project, response_file: Path, *, draft: bool = False) -> Email
         message["From"] = Address(display_name=office.name, addr_spec=office.email)
     if addresses:
         message["To"] = addresses
-    message["Subject"] = subject(source)
-    message.set_content(_render(project, "plain", context), subtype="plain", cte="quoted-printable")
-    message.add_alternative(_render(project, "html", context), subtype="html", cte="quoted-printable")
-    for kind in ("pdf", "docx"):
-        maintype, subtype = MIME_TYPES[kind]
-        message.add_attachment(
-            outputs[kind].read_bytes(), maintype=maintype, subtype=subtype, filename=outputs[kind].name
-        )
+    message["Subject"] = subject(source, project.templates)
+    plain = "\n\n––––––––––\n\n".join(_render(project, "plain", context, code) for code, context in contexts)
+    message.set_content(plain, subtype="plain", cte="quoted-printable")
+    message.add_alternative(_html_bodies([_render(project, "html", context, code) for code, context in contexts]),
+                            subtype="html", cte="quoted-printable")
+    for path in attachments:
+        maintype, subtype = MIME_TYPES[path.suffix.lstrip(".")]
+        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
     return message
+
+
+def _context(project: Project, office: Office, response, code: str, attachments: list[Path]) -> dict:
+    """What the email templates are given, in the language ``code``."""
+    words = wording.load(project.templates, code)[0]
+    inspection = response.inspection
+    return {
+        "office": office,
+        "inspection": inspection,
+        "title": " ".join(inspection.title.split()),
+        "published": words.date(inspection.published),
+        "deadline": words.date(statute.deadline(inspection.published)),
+        "date": words.date(response.date),
+        "draft": response.is_draft,
+        "recipients": [] if response.is_draft else office.recipients,
+        "signatory": response.signatory or office.commissioner,
+        "response_title": office.response_title,
+        "attachments": [path.name for path in attachments],
+        "citation": words("letter.citation"),
+    }
+
+
+def _html_bodies(bodies: list[str]) -> str:
+    """One HTML email of several languages' bodies: the first whole, the others' <body> content after it."""
+    if len(bodies) == 1:
+        return bodies[0]
+    first = bodies[0]
+    end = first.rfind("</body>")
+    inner = []
+    for body in bodies[1:]:
+        start, stop = body.find("<body"), body.rfind("</body>")
+        start = body.find(">", start) + 1 if start >= 0 else 0
+        inner.append(body[start : stop if stop >= 0 else len(body)])
+    return first[:end] + "<hr>\n" + "<hr>\n".join(inner) + first[end:]
 
 
 def write(project: Project, response_file: Path, *, draft: bool = False) -> Path:
@@ -209,8 +239,8 @@ def _addresses(project: Project, office: Office) -> list[Address]:
     return found
 
 
-def _render(project: Project, kind: str, context: dict) -> str:
-    path = project.email_template(kind)
+def _render(project: Project, kind: str, context: dict, code: str = "en") -> str:
+    path = project.email_template(kind, code)
     name = path.name
     if path.is_file():
         problems = sandbox.file_problems(path, "the email template")
