@@ -246,3 +246,19 @@ def test_the_email_is_in_both_languages_and_attaches_both_editions(built_welsh: 
     assert "a gyhoeddwyd ar 10 Ionawr 2020" in plain and "adran 55 o Ddeddf yr Heddlu 1996" in plain
     html = message.get_body(("html",)).get_content()
     assert '<div lang="cy">' in html and html.count("<html") == 1
+
+
+# --- the Welsh web pages, read by a browser with axe-core and by the W3C Nu checker ----------
+
+from web.test_web_page import axe_violations, browser, nu_errors, pages  # noqa: E402, F401  (browser: a fixture)
+
+
+@pytest.mark.slow
+def test_the_welsh_web_pages_pass_axe_and_the_nu_checker(built_welsh: Path, browser):  # noqa: F811
+    output = built_welsh / "output"
+    welsh = [page for page in pages(output) if ".cy." in page.name]
+    assert len(welsh) == 2
+    assert nu_errors(pages(output)) == []
+    for width in (1280, 320):
+        found = {page.name: axe_violations(browser, page, width) for page in [*welsh, output / "index.html"]}
+        assert {name: v for name, v in found.items() if v} == {}
