@@ -109,6 +109,7 @@ WELSH_WORDS = [
     "Mae’r ymateb hwn ar gael yn Saesneg hefyd.",  # it says the English edition is there
     "Dwy ochr y geiniog",
     "Mae’r Prif Gwnstabl yn croesawu’r adroddiad cenedlaethol hwn.",
+    "o’r tŷ i lan y dŵr",  # ŷ and ŵ, drawn by the fonts and read back as themselves
 ]
 
 
@@ -262,3 +263,21 @@ def test_the_welsh_web_pages_pass_axe_and_the_nu_checker(built_welsh: Path, brow
     for width in (1280, 320):
         found = {page.name: axe_violations(browser, page, width) for page in [*welsh, output / "index.html"]}
         assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_wording_that_looks_like_code_is_printed_as_words(tmp_path: Path):
+    # The translator's file is hostile until proven otherwise: its words go into CSS, SVG and XML as text.
+    root = welsh_office(tmp_path / "office")
+    words = root / "templates" / "words.cy.yaml"
+    text = words.read_text(encoding="utf-8").replace(
+        'page: "Tudalen {page} o {pages}"', 'page: "Tudalen\\" ; } body { display: none } /* {page} o {pages}"'
+    ).replace("watermark: DRAFFT", 'watermark: "DRAFFT</text><script>alert(1)</script>"')
+    words.write_text(text, encoding="utf-8")
+    response = root / "responses" / f"{COUNTY_LINES}.yaml"
+    response.write_text(response.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8")
+    assert run_cli(root, "build", f"responses/{COUNTY_LINES}.yaml").exit_code == 0
+    pdf = pdf_text(root / "output" / f"{COUNTY_LINES}.cy.pdf")
+    assert 'Tudalen" ; } body { display: none } /* 1 o' in pdf and "Mae adran 55" in pdf  # the body is still there
+    header = docx.Document(str(root / "output" / f"{COUNTY_LINES}.cy.docx")).sections[0].header._element
+    paths = header.xpath(".//*[local-name()='textpath']/@string")
+    assert paths == ["DRAFFT</text><script>alert(1)</script>"]
