@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from respgen.build.manifest import WEB_KINDS
 from respgen.errors import Problem, RespgenError
 from respgen.files import write_together
 from respgen.project import Project, edition_kinds, format_of, kind_of, language_of
@@ -40,13 +41,22 @@ class Built:
 
 
 def build_response(
-    project: Project, office: Office, path: Path, *, strict: bool = False, kinds: tuple[str, ...] | None = None
+    project: Project,
+    office: Office,
+    path: Path,
+    *,
+    strict: bool = False,
+    kinds: tuple[str, ...] | None = None,
+    page_first: bool = False,
 ) -> Built:
-    """Build ``path`` into output/; nothing is written unless every document asked for renders.
+    """Build ``path`` into output/; when the build ends, every document asked for is new, or none is.
 
     ``kinds`` default to every document of every edition (``Project.kinds``).
-    ``office`` has already been checked with its templates (``preflight``).
-    Raises ``RespgenError`` for a problem in the response.
+    ``page_first`` writes the web page before drawing the PDF and the Word
+    document, so that an officer building the one response they are editing sees
+    it a second or two sooner; should the documents then fail, the page before
+    it is put back. ``office`` has already been checked with its templates
+    (``preflight``). Raises ``RespgenError`` for a problem in the response.
     """
     from respgen import rules
     from respgen.reading.source import read_response
@@ -71,18 +81,51 @@ def build_response(
     if any(p.is_error for p in problems):
         raise RespgenError(problems)
     targets = project.outputs_for(path)
-    documents: dict[str, bytes] = {}
-    for code in languages:
-        wanted = {format_of(kind): kind for kind in kinds if (language_of(kind) or languages[0]) == code}
-        if wanted:
+    by_language = {
+        code: wanted
+        for code in languages
+        if (wanted := {format_of(kind): kind for kind in kinds if (language_of(kind) or languages[0]) == code})
+    }
+    earlier: dict[Path, bytes | None] = {}
+    if page_first and {"pdf", "docx"} & {fmt for wanted in by_language.values() for fmt in wanted}:
+        pages: dict[str, bytes] = {}
+        for code, wanted in by_language.items():
+            web = {fmt: kind for fmt, kind in wanted.items() if fmt in WEB_KINDS}
+            if web:
+                pages.update(_edition(project, office, source, code, web, targets))
+        earlier = {targets[kind]: _bytes_or_none(targets[kind]) for kind in pages}
+        write_together({targets[kind]: data for kind, data in pages.items()})
+    try:
+        documents: dict[str, bytes] = {}
+        for code, wanted in by_language.items():
             documents.update(_edition(project, office, source, code, wanted, targets))
-    write_together({targets[kind]: data for kind, data in documents.items()})
+        write_together({targets[kind]: data for kind, data in documents.items()})
+    except BaseException:
+        _put_back(earlier)
+        raise
     return Built(
         Path(path),
         {kind: (targets[kind], hashlib.sha256(data).hexdigest()) for kind, data in documents.items()},
         warnings=problems,
         source_sha256=source.published_sha256,
     )
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _put_back(earlier: dict[Path, bytes | None]) -> None:
+    """Restore the files written early to what they were (removing those that were not there)."""
+    if not earlier:
+        return
+    write_together({path: data for path, data in earlier.items() if data is not None})
+    for path, data in earlier.items():
+        if data is None:
+            path.unlink(missing_ok=True)
 
 
 def _edition(

@@ -108,7 +108,8 @@ def run(
             for job in todo:
                 if on_running:
                     on_running([job.source])
-                accept(job, _build_job(project.root, office, job.source, tuple(job.kinds), strict, builder))
+                # One response, built while the officer waits: its web page first (see build_response).
+                accept(job, _build_job(project.root, office, job.source, tuple(job.kinds), strict, builder, len(todo) == 1))
         else:
             _run_pool(project, office, todo, workers, strict, builder, accept, on_start, on_running)
     finally:
@@ -118,12 +119,16 @@ def run(
 
 
 def _build_job(
-    root: Path, office: Office, source: Path, kinds: tuple[str, ...], strict: bool, builder: Builder | None
+    root: Path, office: Office, source: Path, kinds: tuple[str, ...], strict: bool, builder: Builder | None,
+    page_first: bool = False,
 ) -> Built:
     """Build one job and describe the outcome; never raises for a problem in the response."""
     project = Project(root)
     try:
-        result = (builder or build_response)(project, office, source, strict=strict, kinds=kinds)
+        if builder is None:
+            result = build_response(project, office, source, strict=strict, kinds=kinds, page_first=page_first)
+        else:
+            result = builder(project, office, source, strict=strict, kinds=kinds)
     except RespgenError as exc:
         result = Built(source, problems=exc.problems)
     except Exception as exc:  # a fault in respgen itself: report it against the file and go on
