@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
 
+from conftest import copy_project
 from respgen.build.one import build_one, build_response
 from respgen.build.preflight import check_office
 from respgen.errors import RespgenError

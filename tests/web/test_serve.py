@@ -57,12 +57,23 @@ def test_the_preview_follows_an_edit_and_shows_a_mistake_where_the_page_was(serv
     assert "An inspection of vetting, misconduct, and misogyny" in page
     assert "/__respgen/version" in page  # the preview reloads itself...
     assert "__respgen" not in (root / "output" / f"{PAGE}.html").read_text(encoding="utf-8")  # ...but the file does not
-    assert not list((root / "output").glob("*.pdf"))  # the preview builds the web pages only
+    assert not list((root / "output").glob("*.pdf"))  # at the start, the preview builds the web pages only
 
     response = root / "responses" / f"{PAGE}.yaml"
     text = response.read_text(encoding="utf-8")
     response.write_text(text.replace("I welcome", "I warmly welcome", 1), encoding="utf-8")
     assert "I warmly welcome" in wait_for(url, "I warmly welcome")
+    # The saved response's PDF and Word document follow, drawn in a warm process, and are recorded as built.
+    pdf = root / "output" / f"{PAGE}.pdf"
+    deadline = time.monotonic() + 60
+    while not (pdf.is_file() and (root / "output" / f"{PAGE}.docx").is_file()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "I warmly welcome" in " ".join(text.split())
+    assert f"{PAGE}.pdf" in wait_for(url, f"{PAGE}.pdf")  # and the page, reloaded, offers them
+    respgen = Path(sys.executable).with_name("respgen")
+    status = subprocess.run([str(respgen), "status", "--json"], cwd=root, capture_output=True, text=True, timeout=60, check=False)
+    assert status.stdout.count('"outputs": "up to date"') == 1, status.stdout  # this one; the other has no PDF yet
 
     response.write_text(text.replace("status: final", "status: [final", 1), encoding="utf-8")
     broken = wait_for(url, "could not be built")

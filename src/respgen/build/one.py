@@ -30,6 +30,8 @@ class Built:
     problems: list[Problem] = field(default_factory=list)
     peak_kb: int = 0  # the building process's peak memory so far (resident set, KiB)
     source_sha256: str = ""  # what the documents were built from (see ResponseSource.published_sha256)
+    read_sha256: str = ""  # the response file's bytes as read
+    drawn: dict[str, bytes] = field(default_factory=dict)  # kind -> the document, when drawn but not written
 
     @property
     def failed(self) -> bool:
@@ -48,6 +50,7 @@ def build_response(
     strict: bool = False,
     kinds: tuple[str, ...] | None = None,
     page_first: bool = False,
+    write: bool = True,
 ) -> Built:
     """Build ``path`` into output/; when the build ends, every document asked for is new, or none is.
 
@@ -57,6 +60,8 @@ def build_response(
     it a second or two sooner; should the documents then fail, the page before
     it is put back. ``office`` has already been checked with its templates
     (``preflight``). Raises ``RespgenError`` for a problem in the response.
+    Without ``write``, the documents are drawn and returned in ``Built.drawn``
+    for the caller to write (``respgen serve`` draws them in a warm process).
     """
     from respgen import rules
     from respgen.reading.source import read_response
@@ -87,7 +92,7 @@ def build_response(
         if (wanted := {format_of(kind): kind for kind in kinds if (language_of(kind) or languages[0]) == code})
     }
     earlier: dict[Path, bytes | None] = {}
-    if page_first and {"pdf", "docx"} & {fmt for wanted in by_language.values() for fmt in wanted}:
+    if page_first and write and {"pdf", "docx"} & {fmt for wanted in by_language.values() for fmt in wanted}:
         pages: dict[str, bytes] = {}
         for code, wanted in by_language.items():
             web = {fmt: kind for fmt, kind in wanted.items() if fmt in WEB_KINDS}
@@ -99,7 +104,8 @@ def build_response(
         documents: dict[str, bytes] = {}
         for code, wanted in by_language.items():
             documents.update(_edition(project, office, source, code, wanted, targets))
-        write_together({targets[kind]: data for kind, data in documents.items()})
+        if write:
+            write_together({targets[kind]: data for kind, data in documents.items()})
     except BaseException:
         _put_back(earlier)
         raise
@@ -108,6 +114,8 @@ def build_response(
         {kind: (targets[kind], hashlib.sha256(data).hexdigest()) for kind, data in documents.items()},
         warnings=problems,
         source_sha256=source.published_sha256,
+        read_sha256=source.sha256,
+        drawn={} if write else documents,
     )
 
 

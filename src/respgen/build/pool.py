@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from respgen.build.manifest import WEB_KINDS, Manifest
+from respgen.build.manifest import WEB_KINDS, Inputs, Manifest
 from respgen.build.one import Built, build_response
 from respgen.build.plan import Job, Plan
 from respgen.errors import Problem, RespgenError
@@ -82,18 +82,7 @@ def run(
             summary.failed += 1
         else:
             summary.built += 1
-            for kind, (document, digest) in result.written.items():
-                # The hash of what was read and built, which is not what was planned if the file was edited meanwhile.
-                inputs = job.kinds[kind]
-                if result.source_sha256 and the_plan.inputs is not None:
-                    inputs = the_plan.inputs.for_response(kind, result.source_sha256)
-                manifest.record(document, job.source, kind, inputs, digest)
-            written = {format_of(kind) for kind in result.written}
-            if not set(WEB_KINDS) & written and {"pdf", "docx"} & written:
-                # The web page names the size and pages of the documents beside it: built apart, it is out of date.
-                for kind, page in project.outputs_for(job.source).items():
-                    if format_of(kind) in WEB_KINDS:
-                        manifest.forget(page.name)
+            record(project, manifest, the_plan.inputs, job.source, result, job.kinds)
             # A long build keeps its record as it goes, so an interrupted one redoes little.
             if time.monotonic() - last_save > 5:
                 manifest.save()
@@ -109,7 +98,7 @@ def run(
                 if on_running:
                     on_running([job.source])
                 # One response, built while the officer waits: its web page first (see build_response).
-                accept(job, _build_job(project.root, office, job.source, tuple(job.kinds), strict, builder, len(todo) == 1))
+                accept(job, build_job(project.root, office, job.source, tuple(job.kinds), strict, builder, len(todo) == 1))
         else:
             _run_pool(project, office, todo, workers, strict, builder, accept, on_start, on_running)
     finally:
@@ -118,7 +107,23 @@ def run(
     return summary
 
 
-def _build_job(
+def record(project: Project, manifest: Manifest, inputs: Inputs | None, source: Path, result: Built, planned: dict[str, str]) -> None:
+    """Note in ``manifest`` each document ``result`` wrote from ``source`` (``planned``: the inputs hash of each kind)."""
+    for kind, (document, digest) in result.written.items():
+        # The hash of what was read and built, which is not what was planned if the file was edited meanwhile.
+        built_from = planned.get(kind, "")
+        if result.source_sha256 and inputs is not None:
+            built_from = inputs.for_response(kind, result.source_sha256)
+        manifest.record(document, source, kind, built_from, digest)
+    written = {format_of(kind) for kind in result.written}
+    if not set(WEB_KINDS) & written and {"pdf", "docx"} & written:
+        # The web page names the size and pages of the documents beside it: built apart, it is out of date.
+        for kind, page in project.outputs_for(source).items():
+            if format_of(kind) in WEB_KINDS:
+                manifest.forget(page.name)
+
+
+def build_job(
     root: Path, office: Office, source: Path, kinds: tuple[str, ...], strict: bool, builder: Builder | None,
     page_first: bool = False,
 ) -> Built:
@@ -161,7 +166,7 @@ def _peak_kb() -> int:
         return 0
 
 
-def _prepare_worker(renderers: bool) -> None:
+def prepare_worker(renderers: bool) -> None:
     from respgen.build.lock import let_go_in_child
 
     let_go_in_child()
@@ -222,11 +227,11 @@ def _run_pool(project, office, todo, workers, strict, builder, accept, on_start,
     if method == "fork" and renderers:
         _load_renderers()
     context = multiprocessing.get_context(method)
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_prepare_worker, initargs=(renderers,))
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=prepare_worker, initargs=(renderers,))
     pending = {}
     try:
         for job in todo:
-            future = executor.submit(_build_job, project.root, office, job.source, tuple(job.kinds), strict, builder)
+            future = executor.submit(build_job, project.root, office, job.source, tuple(job.kinds), strict, builder)
             pending[future] = job
         # With fork, every worker was started by the first submit.
         if on_start:

@@ -310,21 +310,22 @@ def email(file: Path, draft: bool) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8055, show_default=True, help="The port to listen on (0: any free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on: this computer only, unless --allow-remote.")
 @click.option("--allow-remote", is_flag=True, help="Let other computers on the network see the pages (drafts included).")
-def serve(port: int, host: str, allow_remote: bool) -> None:
+@click.option("--web-only", is_flag=True, help="Build the web pages only, not the PDF and the Word document after each edit.")
+def serve(port: int, host: str, allow_remote: bool, web_only: bool) -> None:
     """Build the web pages and show them at http://127.0.0.1:8055/ while you write.
 
     Each time a response file is saved, its page is built again and the page
     open in the browser reloads itself; after a change to templates/, every page
-    is. A mistake in the file shows on the page as the same message printed
-    here. Press Ctrl-C to stop. The PDF and the Word document are made by
-    'respgen build', as before.
+    is. The PDF and the Word document of the saved response follow a moment
+    later (--web-only leaves them to 'respgen build'). A mistake in the file
+    shows on the page as the same message printed here. Press Ctrl-C to stop.
     """
     import threading
 
     from respgen.workflow.preview import server, watch
 
     project = _project()
-    httpd, preview = server(project, host, port, allow_remote=allow_remote, say=say)
+    httpd, preview = server(project, host, port, allow_remote=allow_remote, say=say, documents=not web_only)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()  # before the first build, so that nothing saved from then on is missed
@@ -339,6 +340,8 @@ def serve(port: int, host: str, allow_remote: bool) -> None:
         stop.set()
         httpd.server_close()
         watcher.join(timeout=5)
+        if preview.documents is not None:
+            preview.documents.stop()
     click.echo("Stopped.")
 
 

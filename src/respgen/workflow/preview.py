@@ -1,8 +1,10 @@
 """`respgen serve`: the live preview of the web pages while a response is written.
 
-It builds the web pages (never the PDF or the Word document, which take
-seconds), serves output/ on this computer only, and rebuilds the page of a
-response file as soon as it is saved (all of them when a template changes).
+It builds the web pages, serves output/ on this computer only, and rebuilds
+the page of a response file as soon as it is saved (all of them when a
+template changes). The PDF and the Word document of a saved response follow
+(``Documents``): they take seconds, so they are drawn after its page, in a
+process that keeps the renderers loaded, and never hold the page up.
 The open page reloads itself: the few lines that ask for it are added to the
 page as it is served, never written into a file in output/. A response that
 cannot be built shows, in place of its page, the same messages the terminal
@@ -19,10 +21,11 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from respgen.build.batch import Silent, build_all
-from respgen.build.one import Built
+from respgen.build.one import Built, build_response
 from respgen.errors import Problem, RespgenError
 from respgen.project import Project
 
@@ -46,17 +49,138 @@ class _Collect(Silent):
         self.problems.append(problem)
 
 
+class Documents:
+    """Draws the PDF and the Word document of each saved response after its page, in one warm process.
+
+    The process is started once (spawned: the server runs threads, which a fork
+    must not copy) and imports the renderers once. A response is drawn there
+    without the folder's build lock, which is taken only to write its documents
+    and record them: a page rebuilt meanwhile never waits for a PDF. Documents
+    drawn from a file that has been saved again since are thrown away; the
+    newer save is already waiting.
+    """
+
+    def __init__(self, project: Project, say: Callable[[Problem], None], on_written: Callable[[], None]):
+        self.project = project
+        self.say = say
+        self.on_written = on_written
+        self._waiting: dict[Path, None] = {}  # responses to draw, oldest first, each once
+        self._wake = threading.Condition()
+        self._stopped = False
+        self._busy = False
+        self._executor: Any = None  # the warm process, started at the first save
+        self._thread = threading.Thread(target=self._run, name="documents", daemon=True)
+        self._thread.start()
+
+    def follow(self, files: list[Path]) -> None:
+        with self._wake:
+            for path in files:
+                self._waiting.pop(path, None)
+                self._waiting[path] = None
+            self._wake.notify()
+
+    def idle(self) -> bool:
+        with self._wake:
+            return not self._waiting and not self._busy
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopped = True
+            self._wake.notify()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            processes = list((getattr(executor, "_processes", None) or {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._waiting and not self._stopped:
+                    self._wake.wait()
+                if self._stopped:
+                    return
+                path = next(iter(self._waiting))
+                del self._waiting[path]
+                self._busy = True
+            try:
+                self._draw(path)
+            except RespgenError as exc:
+                for problem in exc.problems:
+                    self.say(problem)
+            except Exception:  # the process was stopped under it (Ctrl-C), or a fault: the page is unaffected
+                if not self._stopped:
+                    self.say(Problem("the PDF and the Word document could not be drawn", file=path,
+                                     hint="Run 'respgen build' for them.", severity="warning"))
+            finally:
+                self._busy = False
+
+    def _draw(self, path: Path) -> None:
+        import hashlib
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from respgen.build import pool
+        from respgen.build.lock import BuildLock
+        from respgen.build.manifest import Inputs, Manifest
+        from respgen.build.preflight import check_office
+        from respgen.files import write_together
+
+        office = check_office(self.project)
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=pool.prepare_worker, initargs=(True,)
+            )
+        drawn: Built = self._executor.submit(draw_documents, self.project.root, office, path).result()
+        if drawn.failed or self._stopped:
+            return  # the page already shows what is wrong with the file
+        lock = BuildLock(self.project.output)
+        lock.acquire()
+        try:
+            try:
+                if hashlib.sha256(path.read_bytes()).hexdigest() != drawn.read_sha256:
+                    return  # saved again while it was drawn: that save is waiting
+            except OSError:
+                return
+            targets = self.project.outputs_for(path)
+            write_together({targets[kind]: data for kind, data in drawn.drawn.items()})
+            drawn.written = {kind: (targets[kind], hashlib.sha256(data).hexdigest()) for kind, data in drawn.drawn.items()}
+            manifest = Manifest.load(self.project)
+            pool.record(self.project, manifest, Inputs(self.project), path, drawn, {})
+            manifest.save()
+        finally:
+            lock.release()
+        self.on_written()
+
+
+def draw_documents(root: Path, office, path: Path) -> Built:
+    """In the warm process: every document of ``path`` drawn, none written (see ``Documents``)."""
+    from functools import partial
+
+    from respgen.build import pool
+
+    return pool.build_job(root, office, path, Project(root).kinds, False, partial(build_response, write=False))
+
+
 class Preview:
     """The state the server shows: which build it is at, and the messages for pages that failed."""
 
-    def __init__(self, project: Project, say: Callable[[Problem], None] = lambda problem: None):
+    def __init__(self, project: Project, say: Callable[[Problem], None] = lambda problem: None, documents: bool = True):
         self.project = project
         self.say = say
         self.version = 0
         self.failures: dict[str, list[str]] = {}  # page name (or "*" for every page) -> messages
         self._lock = threading.Lock()
+        self.documents = Documents(project, say, self._written) if documents else None
 
-    def rebuild(self, files: list[Path] | None = None) -> None:
+    def _written(self) -> None:
+        with self._lock:
+            self.version += 1  # the page names the new documents' size and pages
+
+    def rebuild(self, files: list[Path] | None = None, *, follow: bool = False) -> None:
+        """Build the pages of ``files`` (default all); with ``follow``, their PDF and Word document after them."""
         collected = _Collect()
         try:
             summary = build_all(self.project, files, formats=("web",), reporter_for=lambda count: collected)
@@ -82,6 +206,8 @@ class Preview:
                 self.say(problem)
         for problem in collected.problems:
             self.say(problem)
+        if follow and self.documents is not None:
+            self.documents.follow([result.source for result in results if not result.failed])
 
     def failure_for(self, page: str) -> list[str] | None:
         with self._lock:
@@ -94,7 +220,7 @@ class Preview:
         if any(not p.is_relative_to(responses) for p in (path.resolve() for path in paths)):
             self.rebuild()  # a template or the office file: every page
         elif touched:
-            self.rebuild(sorted(touched))
+            self.rebuild(sorted(touched), follow=True)
         else:
             with self._lock:
                 self.version += 1  # a response was removed: the list changes
@@ -152,14 +278,14 @@ def _failure_page(name: str, messages: list[str]) -> bytes:
     return _with_reload(page).encode("utf-8")
 
 
-def server(project: Project, host: str, port: int, *, allow_remote: bool = False, say=lambda problem: None):
+def server(project: Project, host: str, port: int, *, allow_remote: bool = False, say=lambda problem: None, documents: bool = True):
     """(the HTTP server, the preview) for ``project``: listening, not yet serving; nothing built yet."""
     if host not in LOOPBACK and not allow_remote:
         raise RespgenError(
             f"the preview listens on this computer only, not on {host}",
             hint="Leave out --host, or add --allow-remote if you really mean others on the network to see drafts.",
         )
-    preview = Preview(project, say)
+    preview = Preview(project, say, documents)
     handler = type("Handler", (_Handler,), {"preview": preview})
     try:
         httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(project.output)))
