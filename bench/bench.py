@@ -14,7 +14,14 @@ then measures, each as a separate run of the respgen command:
 - one response built from cold (`respgen build responses/x.yaml`, process start included);
 - LibreOffice headless converting the same N Word documents to PDF in one
   process (`soffice --headless --convert-to pdf a.docx b.docx ...`), after a
-  warm-up run so that its first start and profile creation are not counted.
+  warm-up run so that its first start and profile creation are not counted;
+- a 3-page response built from cold against LibreOffice converting its Word
+  document from cold (a new process each time, interleaved);
+- the cost of a page, in one warm process: a page of tables, a page of prose,
+  and the same prose as plain paragraphs (no tables, tags or running heads),
+  the floor WeasyPrint itself sets;
+- the officer's loop in `respgen serve`: a 20-page response saved, and the
+  time until its web page is written, and until its PDF follows.
 
 It prints the figures and writes them to a JSON file. Peak memory is the
 largest resident set of any process of the run (for a parallel build, that is
@@ -338,9 +345,12 @@ def main() -> int:
         figures["edit_to_preview"]["pages"] = pages(office / "output" / f"{target.stem}.pdf")
         figures["warm_render"] = warm_render(office, target)
 
+        figures["page_cost"] = page_cost(office)
+        figures["serve"] = served_edit(office, respgen)
         if not args.no_libreoffice:
             docx = sorted((office / "output").glob("*.docx"))
             figures["libreoffice"] = libreoffice(docx, work)
+            figures["cold_single_against_libreoffice"] = cold_against_libreoffice(office, respgen, work)
         _summarise(figures)
     finally:
         if args.keep:
@@ -382,6 +392,147 @@ print(json.dumps({{"web_seconds": web, "pdf_seconds": drawn}}))
     figures["ratio"] = figures["web_seconds"] / max(figures["pdf_seconds"], 1e-9)
     figures["response"] = target.name
     return figures
+
+
+def three_page_response(office: Path, respgen: list[str]) -> Path:
+    """A response of three pages, as many letters are: the first generated letter that comes out at three."""
+    rng = random.Random(3)
+    path = office / "responses" / "bench-three-pages.yaml"
+    for _ in range(20):
+        text, shape = response_yaml(999, rng)
+        if shape["kind"] != "letter":
+            continue
+        path.write_text(text, encoding="utf-8")
+        measure(respgen + ["build", "--quiet", "--format", "pdf", f"responses/{path.name}"], office)
+        if pages(office / "output" / f"{path.stem}.pdf") == 3:
+            break
+    return path
+
+
+def cold_against_libreoffice(office: Path, respgen: list[str], work: Path, times: int = 3) -> dict:
+    """One 3-page response built from cold (process start included) against LibreOffice converting its Word
+    document from cold (a new soffice process, its profile already made), interleaved."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return {"skipped": "soffice is not installed"}
+    target = three_page_response(office, respgen)
+    build = measure(respgen + ["build", "--quiet", f"responses/{target.name}"], office)
+    docx = office / "output" / f"{target.stem}.docx"
+    base = [soffice, f"-env:UserInstallation={(work / 'lo-profile').as_uri()}", "--headless", "--convert-to", "pdf"]
+    (work / "lo-single").mkdir(exist_ok=True)
+    ours, theirs = [], []
+    for _ in range(times):
+        for document in (office / "output").glob(f"{target.stem}.*"):
+            document.unlink()
+        ours.append(measure(respgen + ["build", "--quiet", f"responses/{target.name}"], office))
+        shutil.copy(docx, work / "lo-single" / docx.name)
+        theirs.append(measure(base + ["--outdir", str(work / "lo-single" / "pdf"), str(work / "lo-single" / docx.name)], work))
+    respgen_s = statistics.median(r["seconds"] for r in ours)
+    libreoffice_s = statistics.median(r["seconds"] for r in theirs)
+    return {
+        "response": target.name, "pages": pages(office / "output" / f"{target.stem}.pdf"), "first_build": build["seconds"],
+        "respgen_seconds": respgen_s, "respgen_all": [r["seconds"] for r in ours],
+        "libreoffice_seconds": libreoffice_s, "libreoffice_all": [r["seconds"] for r in theirs],
+        "ratio": respgen_s / max(libreoffice_s, 1e-9),
+    }
+
+
+def page_cost(office: Path, times: int = 3) -> dict:
+    """Milliseconds per page in one warm process: tables, prose, and prose as plain paragraphs (the floor)."""
+    rng = random.Random(7)
+    tables = ["recommendations:", "  summary: Our response to each recommendation is set out below.", "  items:"]
+    for ref in range(1, 61):
+        tables += [f'    - ref: "{ref}"', f"      text: {json.dumps(sentence(rng, 2))}", "      addressed_to: Chief constables",
+                   "      response: |", *("        " + line for line in paragraphs(rng, 1, 2).splitlines()),
+                   f"      owner: {rng.choice(OWNERS)}", "      due: 2027-03-31", f"      progress: {rng.choice(PROGRESS)}"]
+    prose = paragraphs(rng, 60, 4)
+    head = ['inspection:', '  title: "The cost of a page"', "  published: 2024-01-10", "  type: National inspection",
+            "date: 2024-02-20", "status: final", "key_findings:", "  summary: The inspection found that:"]
+    shapes = {
+        "tables": "\n".join([*head, *tables, "response:", "  commissioner: The Commissioner welcomes the report."]) + "\n",
+        "prose": "\n".join([*head, "response:", "  commissioner: |", *("    " + line for line in prose.splitlines())]) + "\n",
+    }
+    for name, text in shapes.items():
+        (office / f"cost-{name}.yaml").write_text(text, encoding="utf-8")
+    plain = "".join(f"<p>{paragraph}</p>" for paragraph in prose.replace("**", "").replace("*", "").split("\n\n"))
+    (office / "cost-plain.html").write_text(
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Plain</title><style>'
+        "@page { size: A4; margin: 2.4cm 2cm 2.2cm 2cm } html { font: 12pt/1.4 Arial, 'Liberation Sans', sans-serif }"
+        f"</style></head><body>{plain}</body></html>", encoding="utf-8")
+    code = f"""
+import io, json, statistics, time
+from pathlib import Path
+import pikepdf, weasyprint
+from respgen.build.preflight import check_office
+from respgen.letter.view import letter
+from respgen.pdf import document as pdf
+from respgen.project import Project
+from respgen.reading.source import read_response
+folder = Path({str(office)!r})
+project = Project(folder)
+office = check_office(project)
+def timed(run):
+    data = run()  # warm: templates, fonts and style sheets loaded
+    runs = []
+    for _ in range({times}):
+        start = time.perf_counter(); run(); runs.append(time.perf_counter() - start)
+    with pikepdf.open(io.BytesIO(data)) as drawn:
+        count = len(drawn.pages)
+    return {{"pages": count, "seconds": statistics.median(runs), "ms_per_page": 1000 * statistics.median(runs) / count}}
+found = {{}}
+for name in ("tables", "prose"):
+    source = read_response(folder / f"cost-{{name}}.yaml")
+    view = letter(source.response, office, project.templates)
+    found[name] = timed(lambda: pdf.render(view, source, project))
+html = (folder / "cost-plain.html").read_text(encoding="utf-8")
+found["plain_paragraphs"] = timed(lambda: weasyprint.HTML(string=html).write_pdf())
+print(json.dumps(found))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if result.returncode:
+        return {"skipped": "the page costs could not be measured: " + " ".join(result.stderr.strip().splitlines()[-1:])}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def served_edit(office: Path, respgen: list[str], times: int = 3) -> dict:
+    """In 'respgen serve': a long response saved, then the time until its page, and its PDF, are written."""
+    import re as regex
+
+    long = [p for p in sorted((office / "responses").glob("*-long.yaml"))]
+    target = long[0] if long else sorted((office / "responses").glob("*.yaml"))[0]
+    page = office / "output" / f"{target.stem}.html"
+    pdf = office / "output" / f"{target.stem}.pdf"
+    process = subprocess.Popen(respgen + ["serve", "--port", "0"], cwd=office, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    found: dict = {"response": target.name, "pages": pages(pdf), "page_seconds": [], "pdf_seconds": []}
+    try:
+        assert process.stdout is not None
+        if not regex.search(r"http://", process.stdout.readline()):
+            return {"skipped": "respgen serve did not start"}
+        original = target.read_text(encoding="utf-8")
+        for run in range(times + 1):  # the first save starts the warm process: not counted
+            word = f"Edited{run}x"
+            before = pdf.stat().st_mtime_ns if pdf.exists() else 0
+            target.write_text(original.replace("  commissioner: |\n", f"  commissioner: |\n    {word}.\n", 1), encoding="utf-8")
+            saved = time.perf_counter()
+            deadline = saved + 120
+            while word not in page.read_text(encoding="utf-8") and time.perf_counter() < deadline:
+                time.sleep(0.005)
+            written = time.perf_counter() - saved
+            while (not pdf.exists() or pdf.stat().st_mtime_ns == before) and time.perf_counter() < deadline:
+                time.sleep(0.02)
+            followed = time.perf_counter() - saved
+            if run:
+                found["page_seconds"].append(round(written, 3))
+                found["pdf_seconds"].append(round(followed, 3))
+            time.sleep(0.5)
+        target.write_text(original, encoding="utf-8")
+    finally:
+        process.terminate()
+        process.wait(30)
+    found["page_median"] = statistics.median(found["page_seconds"])
+    found["pdf_median"] = statistics.median(found["pdf_seconds"])
+    return found
 
 
 def _median_run(run, times: int) -> dict:
@@ -430,6 +581,25 @@ def _summarise(figures: dict) -> None:
         derived["ratio_web_page_to_pdf_warm_render"] = round(warm["ratio"], 4)
         print(f"warm render, web page:  {warm['web_seconds'] * 1000:8.1f} ms against the PDF's"
               f" {warm['pdf_seconds'] * 1000:.0f} ms: a ratio of {warm['ratio']:.3f}")
+    cost = figures.get("page_cost")
+    if cost and "skipped" in cost:
+        print(f"page cost: {cost['skipped']}")
+    elif cost:
+        floor = cost["plain_paragraphs"]["ms_per_page"]
+        for name in ("tables", "prose", "plain_paragraphs"):
+            derived[f"ms_per_page_{name}"] = round(cost[name]["ms_per_page"], 1)
+        print(f"a page, warm:           tables {cost['tables']['ms_per_page']:.0f} ms, prose {cost['prose']['ms_per_page']:.0f} ms;"
+              f" the same prose as plain paragraphs {floor:.0f} ms"
+              f" (prose / plain {cost['prose']['ms_per_page'] / max(floor, 1e-9):.2f})")
+    served = figures.get("serve")
+    if served and "page_median" in served:
+        print(f"serve, save to page:    {served['page_median']:8.2f} s  ({served['pages']} pages; runs {served['page_seconds']});"
+              f" the PDF follows in {served['pdf_median']:.2f} s")
+    single = figures.get("cold_single_against_libreoffice")
+    if single and "ratio" in single:
+        derived["ratio_cold_single_to_libreoffice"] = round(single["ratio"], 3)
+        print(f"cold single, {single['pages']} pages:  {single['respgen_seconds']:8.2f} s  against LibreOffice's cold"
+              f" conversion of its DOCX {single['libreoffice_seconds']:.2f} s: a ratio of {single['ratio']:.2f}")
     if "libreoffice_pdfs_per_s" in derived:
         print(f"LibreOffice, {n} DOCX:  {lo['seconds']:8.2f} s  ({derived['libreoffice_pdfs_per_s']} PDFs/s;"
               f" processor {lo['cpu_seconds']} s; peak {lo['peak_mb']} MB)")
