@@ -447,7 +447,7 @@ def page_cost(office: Path, times: int = 3) -> dict:
                    f"      owner: {rng.choice(OWNERS)}", "      due: 2027-03-31", f"      progress: {rng.choice(PROGRESS)}"]
     prose = paragraphs(rng, 60, 4)
     head = ['inspection:', '  title: "The cost of a page"', "  published: 2024-01-10", "  type: National inspection",
-            "date: 2024-02-20", "status: final", "key_findings:", "  summary: The inspection found that:"]
+            "date: 2024-02-20", "status: final", "key_findings:", '  summary: "The inspection found that:"']
     shapes = {
         "tables": "\n".join([*head, *tables, "response:", "  commissioner: The Commissioner welcomes the report."]) + "\n",
         "prose": "\n".join([*head, "response:", "  commissioner: |", *("    " + line for line in prose.splitlines())]) + "\n",
