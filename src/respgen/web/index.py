@@ -42,30 +42,85 @@ class Entry:
     editions: tuple = ()  # (language's own name, its tag, its web page) of each other language's edition
 
 
+# What the page needs of each response (its title, dates and status), kept beside the pages with the
+# SHA-256 of the file it was read from: a build of one response then reads that one file, not all of
+# them (in an office of a hundred, reading them all cost a second). Data only; anything odd in it is
+# read again from the response itself.
+LISTING = ".respgen-listing.json"
+MAX_LISTING_BYTES = 10 * 1024 * 1024
+
+
+def _listing(project: Project) -> dict:
+    import json
+
+    path = project.output / LISTING
+    try:
+        if path.is_symlink() or path.stat().st_size > MAX_LISTING_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _facts(known: object, digest: str) -> dict | None:
+    """``known`` when it is a well-formed record of the file with this SHA-256, else None."""
+    import datetime as dt
+
+    if not isinstance(known, dict) or known.get("sha256") != digest:
+        return None
+    try:
+        dt.date.fromisoformat(known["published"]), dt.date.fromisoformat(known["date"])
+        if isinstance(known["title"], str) and isinstance(known["draft"], bool):
+            return known
+    except (KeyError, TypeError, ValueError):
+        pass
+    return None
+
+
 def entries(project: Project, drafts: bool = False) -> tuple[list[Entry], list[Problem]]:
-    from respgen.reading.source import read_all
+    import datetime as dt
+    import hashlib
+    import json
+
+    from respgen.errors import RespgenError
+    from respgen.reading.source import read_response
 
     languages = project.languages
-    sources, problems = read_all(project.response_files(), languages)
     names = {code: wording.respgen_words(code)("language_name") for code in languages}
-    found = []
-    for source in sources:
-        response = source.response
-        if response.is_draft and not drafts:
-            continue
-        outputs = project.outputs_for(source.path)
+    known, listing = _listing(project), {}
+    found, problems = [], []
+    for path in project.response_files():
+        outputs = project.outputs_for(path)
         if not outputs["html"].is_file():
             continue  # not built yet (or it failed): there is nothing to link to
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        facts = _facts(known.get(path.name), digest)
+        if facts is None:
+            try:
+                response = read_response(path, languages).response
+            except RespgenError as exc:
+                problems.extend(exc.problems)
+                continue
+            facts = {"sha256": digest, "title": " ".join(response.inspection.title.split()), "draft": response.is_draft,
+                     "published": response.inspection.published.isoformat(), "date": response.date.isoformat()}
+        listing[path.name] = facts
+        if facts["draft"] and not drafts:
+            continue
+        published, dated = dt.date.fromisoformat(facts["published"]), dt.date.fromisoformat(facts["date"])
         found.append(
             Entry(
-                title=" ".join(response.inspection.title.split()),
-                published=statute.long_date(response.inspection.published),
-                date=statute.long_date(response.date),
-                draft=response.is_draft,
+                title=facts["title"],
+                published=statute.long_date(published),
+                date=statute.long_date(dated),
+                draft=facts["draft"],
                 page=quote(outputs["html"].name),
                 pdf=quote(outputs["pdf"].name) if outputs["pdf"].is_file() else "",
                 docx=quote(outputs["docx"].name) if outputs["docx"].is_file() else "",
-                order=(response.inspection.published, response.date, source.path.name),
+                order=(published, dated, path.name),
                 editions=tuple(
                     (names[code], wording.respgen_words(code).language, quote(outputs[f"html.{code}"].name))
                     for code in languages[1:]
@@ -73,6 +128,11 @@ def entries(project: Project, drafts: bool = False) -> tuple[list[Entry], list[P
                 ),
             )
         )
+    if listing != known:
+        try:
+            write_atomic(project.output / LISTING, json.dumps(listing, indent=1, sort_keys=True).encode("utf-8"))
+        except RespgenError:
+            pass  # only a saving of time: the page is right without it
     found.sort(key=lambda entry: entry.order, reverse=True)
     return found, problems
 
