@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import copy_project, run_cli
 from respgen.build.one import build_one, build_response
 from respgen.build.preflight import check_office
 from respgen.errors import RespgenError
@@ -80,3 +80,35 @@ def test_a_page_that_was_not_there_is_removed_again(tmp_path: Path, monkeypatch)
     with pytest.raises(RespgenError):
         build_response(project, check_office(project), root / "responses" / f"{NAME}.yaml", page_first=True)
     assert list((root / "output").iterdir()) == []
+
+
+def test_one_response_on_two_cores_gives_the_same_bytes_as_on_one(tmp_path: Path):
+    # Its Word document is drawn in a second process while this one draws the PDF (pool._build_split).
+    found = {}
+    for jobs in ("1", "2"):
+        root = copy_project(tmp_path / jobs)
+        result = run_cli(root, "build", "--jobs", jobs, f"responses/{NAME}.yaml")
+        assert result.exit_code == 0, result.output
+        found[jobs] = {p.name: p.read_bytes() for p in (root / "output").glob(f"{NAME}.*")}
+    assert sorted(found["2"]) == sorted(f"{NAME}{ending}" for ending in (".docx", ".pdf", ".html", ".fragment.html"))
+    assert found["1"] == found["2"]
+
+
+def test_one_response_on_two_cores_writes_nothing_when_the_word_template_is_broken(tmp_path: Path):
+    import shutil
+    import zipfile
+
+    root = copy_project(tmp_path / "office")
+    template = root / "templates" / "response.docx"
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"{{ title }}", b"{{ title }", 1)
+            out.writestr(info, data)
+    shutil.copy(broken, template)
+    result = run_cli(root, "build", "--jobs", "2", f"responses/{NAME}.yaml")
+    assert result.exit_code == 1
+    assert "response.docx" in result.output and "Traceback" not in result.output
+    assert not list((root / "output").glob(f"{NAME}.*"))  # not even the page written first

@@ -125,7 +125,7 @@ def build_all(
                         severity="warning",
                     )
                 )
-            office = _checked_office(project, todo.jobs, report) if todo.jobs else None
+            office = _checked_office(project, todo.jobs, report, jobs) if todo.jobs else None
             if office is None:
                 summary.failed += len(todo.jobs)
             else:
@@ -182,12 +182,16 @@ def _write_index(project: Project, drafts: bool, report: Reporter) -> bool:
     return True
 
 
-def _checked_office(project: Project, jobs: list, report: Reporter):
+def _checked_office(project: Project, jobs: list, report: Reporter, jobs_allowed: int | None = None):
     """The office, checked once for the whole build; None (after saying why, once) when it cannot be used."""
+    from respgen.build.pool import splits
     from respgen.build.preflight import check_office
 
+    formats = {format_of(kind) for job in jobs for kind in job.kinds}
+    if splits(jobs, jobs_allowed):
+        formats.discard("docx")  # the second process checks the Word template as it draws (see pool._build_split)
     try:
-        return check_office(project, {format_of(kind) for job in jobs for kind in job.kinds})
+        return check_office(project, formats)
     except RespgenError as exc:
         for problem in exc.problems:
             report.problem(problem)

@@ -8,6 +8,7 @@ and the problems that stopped it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +52,7 @@ def build_response(
     kinds: tuple[str, ...] | None = None,
     page_first: bool = False,
     write: bool = True,
+    drawn_elsewhere: Callable[[], dict[str, bytes]] | None = None,
 ) -> Built:
     """Build ``path`` into output/; when the build ends, every document asked for is new, or none is.
 
@@ -62,6 +64,9 @@ def build_response(
     (``preflight``). Raises ``RespgenError`` for a problem in the response.
     Without ``write``, the documents are drawn and returned in ``Built.drawn``
     for the caller to write (``respgen serve`` draws them in a warm process).
+    ``drawn_elsewhere`` gives documents drawn in another process meanwhile (a
+    single response's Word documents, see ``pool``): they are written with these,
+    and the web pages describe them.
     """
     from respgen import rules
     from respgen.reading.source import read_response
@@ -92,18 +97,27 @@ def build_response(
         if (wanted := {format_of(kind): kind for kind in kinds if (language_of(kind) or languages[0]) == code})
     }
     earlier: dict[Path, bytes | None] = {}
+    letters: dict[str, object] = {}
+    pages_only = {code: {f: k for f, k in wanted.items() if f in WEB_KINDS} for code, wanted in by_language.items()}
     if page_first and write and {"pdf", "docx"} & {fmt for wanted in by_language.values() for fmt in wanted}:
         pages: dict[str, bytes] = {}
-        for code, wanted in by_language.items():
-            web = {fmt: kind for fmt, kind in wanted.items() if fmt in WEB_KINDS}
+        for code, web in pages_only.items():
             if web:
-                pages.update(_edition(project, office, source, code, web, targets))
+                pages.update(_edition(project, office, source, code, web, targets, {}, letters))
         earlier = {targets[kind]: _bytes_or_none(targets[kind]) for kind in pages}
         write_together({targets[kind]: data for kind, data in pages.items()})
     try:
         documents: dict[str, bytes] = {}
         for code, wanted in by_language.items():
-            documents.update(_edition(project, office, source, code, wanted, targets))
+            drawing = {f: k for f, k in wanted.items() if f not in WEB_KINDS}
+            if drawing:
+                documents.update(_edition(project, office, source, code, drawing, targets, documents, letters))
+        if drawn_elsewhere is not None:
+            documents.update(drawn_elsewhere())
+        # The pages last: each names the size and pages of the documents beside it.
+        for code, web in pages_only.items():
+            if web:
+                documents.update(_edition(project, office, source, code, web, targets, documents, letters))
         if write:
             write_together({targets[kind]: data for kind, data in documents.items()})
     except BaseException:
@@ -137,21 +151,31 @@ def _put_back(earlier: dict[Path, bytes | None]) -> None:
 
 
 def _edition(
-    project: Project, office: Office, source: ResponseSource, code: str, wanted: dict[str, str], targets: dict[str, Path]
+    project: Project,
+    office: Office,
+    source: ResponseSource,
+    code: str,
+    wanted: dict[str, str],
+    targets: dict[str, Path],
+    drawn: dict[str, bytes],
+    letters: dict,
 ) -> dict[str, bytes]:
-    """The documents of the edition in ``code``: ``wanted`` maps each format to build to its kind."""
+    """The documents of the edition in ``code``: ``wanted`` maps each format to build to its kind;
+    ``drawn`` holds the documents drawn so far (a page describes them), ``letters`` each edition's view."""
     from respgen import words as wording
     from respgen.letter import view
 
     languages = tuple(office.languages)
-    words, _ = wording.load(project.templates, code)  # its problems stopped the build before (preflight)
-    others = tuple(
-        view.other_edition(words, wording.load(project.templates, other)[0], targets[kind_of("html", other, languages)].name)
-        for other in languages
-        if other != code
-    )
-    letter = view.letter(source.edition(code), office.in_language(code), project.templates, words, others)
-    documents = {}
+    letter = letters.get(code)
+    if letter is None:
+        words, _ = wording.load(project.templates, code)  # its problems stopped the build before (preflight)
+        others = tuple(
+            view.other_edition(words, wording.load(project.templates, other)[0], targets[kind_of("html", other, languages)].name)
+            for other in languages
+            if other != code
+        )
+        letter = letters[code] = view.letter(source.edition(code), office.in_language(code), project.templates, words, others)
+    documents: dict[str, bytes] = {}
     # The renderers are heavy: import them only when building.
     if "docx" in wanted:
         from respgen.word import document as word
@@ -171,8 +195,8 @@ def _edition(
         beside = {}
         for fmt in ("pdf", "docx"):
             kind = kind_of(fmt, code, languages)
-            if kind in documents or targets[kind].is_file():
-                beside[fmt] = (targets[kind].name, documents[kind] if kind in documents else targets[kind].read_bytes())
+            if kind in drawn or targets[kind].is_file():
+                beside[fmt] = (targets[kind].name, drawn[kind] if kind in drawn else targets[kind].read_bytes())
         html, fragment = page.render(letter, project, beside)
         documents[kind_of("html", code, languages)], documents[kind_of("fragment", code, languages)] = html, fragment
     return documents

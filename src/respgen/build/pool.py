@@ -91,7 +91,11 @@ def run(
             on_result(result)
 
     try:
-        if workers <= 1:
+        if builder is None and splits(todo, jobs):
+            if on_running:
+                on_running([todo[0].source])
+            accept(todo[0], _build_split(project, office, todo[0], strict, on_start))
+        elif workers <= 1:
             if on_start:
                 on_start()
             for job in todo:
@@ -105,6 +109,64 @@ def run(
         if manifest.changed:
             manifest.save()
     return summary
+
+
+def splits(todo: list[Job], jobs: int | None) -> bool:
+    """Whether ``todo`` is one response built while the officer waits, on a machine with a core to spare: its
+    Word documents are then drawn in a second process at the same time as its PDF (see ``_build_split``)."""
+    import multiprocessing
+
+    if len(todo) != 1 or (jobs or default_jobs()) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    formats = {format_of(kind) for kind in todo[0].kinds}
+    return {"docx", "pdf"} <= formats
+
+
+def _build_split(project: Project, office: Office, job: Job, strict: bool, on_start) -> Built:
+    """One response on two cores: a forked process checks the Word template and draws the Word documents while
+    this one draws the PDF; then the web pages, and everything is written together (or nothing is)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    word = tuple(kind for kind in job.kinds if format_of(kind) == "docx")
+    rest = tuple(kind for kind in job.kinds if format_of(kind) != "docx")
+    # Forked before any thread starts (the progress display's starts in on_start) and before WeasyPrint is loaded.
+    context = multiprocessing.get_context("fork")
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=prepare_worker, initargs=(False,))
+    try:
+        future = executor.submit(build_job, project.root, office, job.source, word, strict, draw_word_documents)
+        if on_start:
+            on_start()
+
+        def word_documents() -> dict[str, bytes]:
+            drawn = future.result()
+            if drawn.failed:
+                raise RespgenError(drawn.problems)
+            return drawn.drawn
+
+        builder = partial(build_response, page_first=True, drawn_elsewhere=word_documents)
+        result = build_job(project.root, office, job.source, rest, strict, builder)
+        if not result.failed:
+            try:
+                peak = future.result().peak_kb
+            except Exception:
+                peak = 0
+            result.peak_kb = max(result.peak_kb, peak)
+        return result
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def draw_word_documents(project: Project, office: Office, source: Path, *, strict: bool, kinds: tuple[str, ...]) -> Built:
+    """In the second process of a split build: the Word template checked (the main process left it out), then
+    the Word documents drawn, not written."""
+    from respgen.word.template import build_problems
+
+    problems = build_problems(project.word_template)
+    if problems:
+        raise RespgenError(problems)
+    return build_response(project, office, source, strict=strict, kinds=kinds, write=False)
 
 
 def record(project: Project, manifest: Manifest, inputs: Inputs | None, source: Path, result: Built, planned: dict[str, str]) -> None:
