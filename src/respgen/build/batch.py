@@ -91,7 +91,8 @@ def build_all(
     try:
         remove_stale_temporaries(project.output)
         manifest = Manifest.load(project)
-        todo = plan(project, manifest, list(files or ()), force=force)
+        made = tuple(kind for name in formats for kind in FORMATS[name]) if formats else None
+        todo = plan(project, manifest, list(files or ()), force=force, formats=made)
         if formats:
             todo = only_formats(todo, formats)
         if manifest.damaged:

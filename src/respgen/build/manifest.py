@@ -281,12 +281,18 @@ def not_as_recorded(manifest: Manifest, output: Path) -> bool:
     return stat.st_size != entry.size or sha256_file(output) != entry.sha256
 
 
-def stale_kinds(project: Project, manifest: Manifest, inputs: Inputs, response_file: Path) -> dict[str, str]:
-    """The kinds of document of ``response_file`` that need building, with their inputs hashes."""
+def stale_kinds(
+    project: Project, manifest: Manifest, inputs: Inputs, response_file: Path, formats: tuple[str, ...] | None = None
+) -> dict[str, str]:
+    """The kinds of document of ``response_file`` that need building, with their inputs hashes.
+
+    ``formats``: those a build will make (default all). A page whose PDF is out of date but
+    will not be built now (``--format web``) stays as it is: it describes the PDF that is there.
+    """
     outputs = project.outputs_for(response_file)
     hashes = inputs.all_kinds(response_file)
     stale = {kind: hashes[kind] for kind in hashes if not manifest.is_current(outputs[kind], hashes[kind])}
-    if {format_of(kind) for kind in stale} & {"pdf", "docx"}:
+    if {format_of(kind) for kind in stale if formats is None or format_of(kind) in formats} & {"pdf", "docx"}:
         # The web page names the size and pages of the documents beside it, so it follows them.
         stale.update({kind: hashes[kind] for kind in hashes if format_of(kind) in WEB_KINDS})
     return stale

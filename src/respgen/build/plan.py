@@ -30,8 +30,11 @@ class Plan:
     inputs: Inputs | None = None  # what the hashes were computed with, to record what was really built
 
 
-def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, force: bool = False) -> Plan:
-    """What to build: ``files`` (default every response in responses/) whose documents are not current."""
+def plan(
+    project: Project, manifest: Manifest, files: list[Path] | None = None, force: bool = False, formats: tuple[str, ...] | None = None
+) -> Plan:
+    """What to build: ``files`` (default every response in responses/) whose documents are not current;
+    ``formats``: the kinds of document the build will make (default all)."""
     everything = not files
     paths = [_as_given(p) for p in project.response_files()] if not files else [Path(f) for f in files]
     inputs = Inputs(project)
@@ -67,7 +70,7 @@ def plan(project: Project, manifest: Manifest, files: list[Path] | None = None, 
             continue
         claimed[stem] = path
         try:
-            kinds = inputs.all_kinds(path) if force else stale_kinds(project, manifest, inputs, path)
+            kinds = inputs.all_kinds(path) if force else stale_kinds(project, manifest, inputs, path, formats)
         except OSError as exc:
             result.refused.append(Problem(f"cannot read the file: {exc.strerror}", file=path))
             continue
