@@ -498,8 +498,9 @@ def served_edit(office: Path, respgen: list[str], times: int = 3) -> dict:
     """In 'respgen serve': a long response saved, then the time until its page, and its PDF, are written."""
     import re as regex
 
-    long = [p for p in sorted((office / "responses").glob("*-long.yaml"))]
-    target = long[0] if long else sorted((office / "responses").glob("*.yaml"))[0]
+    # The longest response there is (the issue of speed is a long one): the most pages.
+    candidates = sorted((office / "responses").glob("*-long.yaml")) or sorted((office / "responses").glob("*.yaml"))
+    target = max(candidates, key=lambda path: pages(office / "output" / f"{path.stem}.pdf") or 0)
     page = office / "output" / f"{target.stem}.html"
     pdf = office / "output" / f"{target.stem}.pdf"
     process = subprocess.Popen(respgen + ["serve", "--port", "0"], cwd=office, stdout=subprocess.PIPE,
