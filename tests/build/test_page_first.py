@@ -112,3 +112,30 @@ def test_one_response_on_two_cores_writes_nothing_when_the_word_template_is_brok
     assert result.exit_code == 1
     assert "response.docx" in result.output and "Traceback" not in result.output
     assert not list((root / "output").glob(f"{NAME}.*"))  # not even the page written first
+
+
+def test_on_two_cores_the_page_is_written_while_the_pdf_is_drawn(office_folder: Path, monkeypatch):
+    import time
+
+    from respgen.build.batch import build_all
+    from respgen.pdf import document as pdf
+
+    project = Project(office_folder)
+    source = office_folder / "responses" / f"{NAME}.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("heinous crime", "heinous crimes every day"), encoding="utf-8")
+    page = project.outputs_for(source)["html"]
+    seen = []
+    draw = pdf.render
+
+    def watching(*args, **kwargs):
+        deadline = time.monotonic() + 20  # the second process writes the page while this one is drawing
+        while "heinous crimes every day" not in page.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append("heinous crimes every day" in page.read_text(encoding="utf-8"))
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render", watching)
+    summary = build_all(project, [source], jobs=2)
+    assert summary.built == 1 and not summary.failed
+    assert seen == [True]
+    assert f"{NAME}.pdf" in page.read_text(encoding="utf-8")  # and the final page names the new PDF

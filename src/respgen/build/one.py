@@ -33,6 +33,7 @@ class Built:
     source_sha256: str = ""  # what the documents were built from (see ResponseSource.published_sha256)
     read_sha256: str = ""  # the response file's bytes as read
     drawn: dict[str, bytes] = field(default_factory=dict)  # kind -> the document, when drawn but not written
+    earlier: dict[Path, bytes | None] = field(default_factory=dict)  # what pages written first replaced
 
     @property
     def failed(self) -> bool:
@@ -104,7 +105,7 @@ def build_response(
         for code, web in pages_only.items():
             if web:
                 pages.update(_edition(project, office, source, code, web, targets, {}, letters))
-        earlier = {targets[kind]: _bytes_or_none(targets[kind]) for kind in pages}
+        earlier = {targets[kind]: bytes_or_none(targets[kind]) for kind in pages}
         write_together({targets[kind]: data for kind, data in pages.items()})
     try:
         documents: dict[str, bytes] = {}
@@ -121,7 +122,7 @@ def build_response(
         if write:
             write_together({targets[kind]: data for kind, data in documents.items()})
     except BaseException:
-        _put_back(earlier)
+        put_back(earlier)
         raise
     return Built(
         Path(path),
@@ -133,14 +134,14 @@ def build_response(
     )
 
 
-def _bytes_or_none(path: Path) -> bytes | None:
+def bytes_or_none(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError:
         return None
 
 
-def _put_back(earlier: dict[Path, bytes | None]) -> None:
+def put_back(earlier: dict[Path, bytes | None]) -> None:
     """Restore the files written early to what they were (removing those that were not there)."""
     if not earlier:
         return

@@ -123,19 +123,22 @@ def splits(todo: list[Job], jobs: int | None) -> bool:
 
 
 def _build_split(project: Project, office: Office, job: Job, strict: bool, on_start) -> Built:
-    """One response on two cores: a forked process checks the Word template and draws the Word documents while
-    this one draws the PDF; then the web pages, and everything is written together (or nothing is)."""
+    """One response on two cores: a forked process checks the Word template, draws the Word documents and
+    writes the web pages first, while this one draws the PDF; then the pages again (now describing the new
+    documents), and everything is written together. If anything fails, the pages written first are put back."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
-    word = tuple(kind for kind in job.kinds if format_of(kind) == "docx")
+    from respgen.build.one import put_back
+
+    second = tuple(kind for kind in job.kinds if format_of(kind) in ("docx", *WEB_KINDS))
     rest = tuple(kind for kind in job.kinds if format_of(kind) != "docx")
     # Forked before any thread starts (the progress display's starts in on_start) and before WeasyPrint is loaded.
     context = multiprocessing.get_context("fork")
     executor = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=prepare_worker, initargs=(False,))
     try:
-        future = executor.submit(build_job, project.root, office, job.source, word, strict, draw_word_documents)
+        future = executor.submit(build_job, project.root, office, job.source, second, strict, draw_word_documents)
         if on_start:
             on_start()
 
@@ -143,30 +146,38 @@ def _build_split(project: Project, office: Office, job: Job, strict: bool, on_st
             drawn = future.result()
             if drawn.failed:
                 raise RespgenError(drawn.problems)
-            return drawn.drawn
+            return {kind: data for kind, data in drawn.drawn.items() if format_of(kind) == "docx"}
 
-        builder = partial(build_response, page_first=True, drawn_elsewhere=word_documents)
-        result = build_job(project.root, office, job.source, rest, strict, builder)
-        if not result.failed:
-            try:
-                peak = future.result().peak_kb
-            except Exception:
-                peak = 0
-            result.peak_kb = max(result.peak_kb, peak)
+        result = build_job(project.root, office, job.source, rest, strict, partial(build_response, drawn_elsewhere=word_documents))
+        try:
+            helper = future.result()
+        except Exception:
+            helper = Built(job.source)
+        if result.failed:
+            put_back(helper.earlier)
+        else:
+            result.peak_kb = max(result.peak_kb, helper.peak_kb)
         return result
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
 
 
 def draw_word_documents(project: Project, office: Office, source: Path, *, strict: bool, kinds: tuple[str, ...]) -> Built:
-    """In the second process of a split build: the Word template checked (the main process left it out), then
-    the Word documents drawn, not written."""
+    """In the second process of a split build: the Word template checked (the main process left it out), the
+    Word documents drawn (not written), and the web pages written at once, for the officer waiting to see them."""
+    from respgen.build.one import bytes_or_none
+    from respgen.files import write_together
     from respgen.word.template import build_problems
 
     problems = build_problems(project.word_template)
     if problems:
         raise RespgenError(problems)
-    return build_response(project, office, source, strict=strict, kinds=kinds, write=False)
+    built = build_response(project, office, source, strict=strict, kinds=kinds, write=False)
+    targets = project.outputs_for(source)
+    pages = {targets[kind]: data for kind, data in built.drawn.items() if format_of(kind) in WEB_KINDS}
+    built.earlier = {path: bytes_or_none(path) for path in pages}
+    write_together(pages)
+    return built
 
 
 def record(project: Project, manifest: Manifest, inputs: Inputs | None, source: Path, result: Built, planned: dict[str, str]) -> None:
