@@ -159,7 +159,11 @@ def _build_split(project: Project, office: Office, job: Job, strict: bool, on_st
             result.peak_kb = max(result.peak_kb, helper.peak_kb)
         return result
     finally:
+        # Its work is done: ended now rather than left for the interpreter's exit to wait on.
+        processes = list((getattr(executor, "_processes", None) or {}).values())
         executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
 
 
 def draw_word_documents(project: Project, office: Office, source: Path, *, strict: bool, kinds: tuple[str, ...]) -> Built:
