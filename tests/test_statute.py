@@ -54,6 +54,12 @@ def test_dates_are_written_as_govuk_writes_them():
 
 
 def test_citation_is_section_55_as_amended_in_2017():
-    assert "section 55 of the Police Act 1996" in statute.CITATION
-    assert "section 37 of the Policing and Crime Act 2017" in statute.CITATION
-    assert "section 33" not in statute.CITATION
+    from respgen.words import respgen_words
+
+    english, welsh = respgen_words("en"), respgen_words("cy")
+    for key in ("letter.citation", "letter.statutory"):
+        assert "ection 55 of the Police Act 1996" in english(key)  # "Section 55" at the start of the paragraph
+        assert "section 37 of the Policing and Crime Act 2017" in english(key)
+        assert "section 33" not in english(key).lower()
+        assert "adran 55 o Ddeddf yr Heddlu 1996" in welsh(key) and "adran 37 o Ddeddf Plismona a Throseddu" in welsh(key)
+        assert "adran 33" not in welsh(key)

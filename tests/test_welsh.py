@@ -281,3 +281,13 @@ def test_wording_that_looks_like_code_is_printed_as_words(tmp_path: Path):
     header = docx.Document(str(root / "output" / f"{COUNTY_LINES}.cy.docx")).sections[0].header._element
     paths = header.xpath(".//*[local-name()='textpath']/@string")
     assert paths == ["DRAFFT</text><script>alert(1)</script>"]
+
+
+def test_a_response_named_like_another_ones_welsh_edition_is_refused(tmp_path: Path):
+    root = welsh_office(tmp_path / "office")
+    shutil.copy(root / "responses" / f"{COUNTY_LINES}.yaml", root / "responses" / f"{COUNTY_LINES}.cy.yaml")
+    result = run_cli(root, "build")
+    assert result.exit_code == 1
+    assert f"would both be built into output/{COUNTY_LINES}.cy.pdf" in result.output
+    # The first of them is built; nothing is written over by the other.
+    assert (root / "output" / f"{COUNTY_LINES}.cy.cy.pdf").is_file() and (root / "output" / f"{COUNTY_LINES}.cy.pdf").is_file()

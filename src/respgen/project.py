@@ -47,6 +47,16 @@ def kind_of(fmt: str, code: str, languages: tuple[str, ...]) -> str:
     return fmt if code == languages[0] else f"{fmt}.{code}"
 
 
+def written_languages(office_data: object) -> tuple[str, ...]:
+    """The languages the office file's data names (``languages: cy`` or ``[en, cy]``), each once, main first;
+    English when it names none, or one respgen does not know (validating the file then says which)."""
+    written = office_data.get("languages", "en") if isinstance(office_data, dict) else "en"
+    written = [written] if isinstance(written, str) else written
+    if isinstance(written, list) and written and all(code in LANGUAGES for code in written):
+        return tuple(dict.fromkeys(written))
+    return ("en",)
+
+
 def edition_kinds(languages: tuple[str, ...], formats: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
     """Every kind of document of a response in ``languages`` (the main one first)."""
     return tuple(kind_of(fmt, code, languages) for code in languages for fmt in formats)
@@ -160,10 +170,7 @@ class Project:
             data, _ = load_yaml(path)
         except RespgenError:
             data = None
-        written = data.get("languages", "en") if isinstance(data, dict) else "en"
-        written = [written] if isinstance(written, str) else written
-        ok = isinstance(written, list) and written and all(code in LANGUAGES for code in written)
-        languages = tuple(dict.fromkeys(written)) if ok else ("en",)
+        languages = written_languages(data)
         _languages_read[path] = (key, languages)
         return languages
 

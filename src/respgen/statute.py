@@ -1,14 +1,14 @@
-"""Section 55 of the Police Act 1996: the deadline and the words the letter cites.
+"""Section 55 of the Police Act 1996: the deadline, and dates as respgen's messages write them.
 
-The citation is one fixed string: published responses often get it wrong
-(one well-known example cites "section 33", which is about police areas).
+The words the letter cites are in each language's wording (``respgen.words``,
+``letter.citation`` and ``letter.statutory``), fixed there once: published
+responses often get them wrong (one well-known example cites "section 33",
+which is about police areas).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-
-CITATION = "section 55 of the Police Act 1996 (as amended by section 37 of the Policing and Crime Act 2017)"
 
 # s.55(5A): "before the end of the period of 56 days beginning with the day on
 # which the report is published". The publication day is day 1.

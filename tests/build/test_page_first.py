@@ -19,6 +19,38 @@ from respgen.errors import RespgenError
 from respgen.project import Project
 
 NAME = "2020-01-10-both-sides-of-the-coin"
+NEW_WORDS = "heinous crimes every day"
+
+
+def edit(root: Path) -> tuple[Project, Path, Path]:
+    """(the project, the response, its web page), the response just saved with NEW_WORDS in it."""
+    project = Project(root)
+    source = root / "responses" / f"{NAME}.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("heinous crime", NEW_WORDS), encoding="utf-8")
+    return project, source, project.outputs_for(source)["html"]
+
+
+def watch_the_pdf(monkeypatch, page: Path, *, wait: float = 0.0, fail: bool = False) -> list[bool]:
+    """Whether ``page`` holds NEW_WORDS as each PDF starts to be drawn (waiting up to ``wait`` seconds for
+    them, when another process is writing it); with ``fail``, the drawing then fails."""
+    import time
+
+    from respgen.pdf import document as pdf
+
+    seen: list[bool] = []
+    draw = pdf.render
+
+    def watching(*args, **kwargs):
+        deadline = time.monotonic() + wait
+        while NEW_WORDS not in page.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(NEW_WORDS in page.read_text(encoding="utf-8"))
+        if fail:
+            raise RespgenError("the PDF could not be drawn")
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render", watching)
+    return seen
 
 
 @pytest.fixture
@@ -29,42 +61,20 @@ def office_folder(tmp_path: Path) -> Path:
 
 
 def test_the_page_is_written_before_the_pdf_is_drawn(office_folder: Path, monkeypatch):
-    from respgen.pdf import document as pdf
-
-    project = Project(office_folder)
-    source = office_folder / "responses" / f"{NAME}.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("heinous crime", "heinous crimes every day"), encoding="utf-8")
-    page = project.outputs_for(source)["html"]
-    seen = []
-    draw = pdf.render
-
-    def watching(*args, **kwargs):
-        seen.append("heinous crimes every day" in page.read_text(encoding="utf-8"))  # what is on disk as the PDF starts
-        return draw(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "render", watching)
+    project, source, page = edit(office_folder)
+    seen = watch_the_pdf(monkeypatch, page)
     built = build_response(project, check_office(project), source, page_first=True)
     assert seen == [True]
     # Once the PDF is there, the page names it as it is now (its size and pages).
-    assert built.written["html"][1] and "heinous crimes every day" in page.read_text(encoding="utf-8")
+    assert built.written["html"][1] and NEW_WORDS in page.read_text(encoding="utf-8")
     assert f"{NAME}.pdf" in page.read_text(encoding="utf-8")
 
 
 def test_when_the_documents_fail_the_page_written_early_is_put_back(office_folder: Path, monkeypatch):
-    from respgen.pdf import document as pdf
-
-    project = Project(office_folder)
-    source = office_folder / "responses" / f"{NAME}.yaml"
-    outputs = project.outputs_for(source)
+    outputs = Project(office_folder).outputs_for(office_folder / "responses" / f"{NAME}.yaml")
     before = {kind: path.read_bytes() for kind, path in outputs.items()}
-    source.write_text(source.read_text(encoding="utf-8").replace("heinous crime", "heinous crimes every day"), encoding="utf-8")
-    early = []
-
-    def failing(*args, **kwargs):
-        early.append("heinous crimes every day" in outputs["html"].read_text(encoding="utf-8"))
-        raise RespgenError("the PDF could not be drawn")
-
-    monkeypatch.setattr(pdf, "render", failing)
+    project, source, page = edit(office_folder)
+    early = watch_the_pdf(monkeypatch, page, fail=True)
     with pytest.raises(RespgenError):
         build_response(project, check_office(project), source, page_first=True)
     assert early == [True]
@@ -115,26 +125,10 @@ def test_one_response_on_two_cores_writes_nothing_when_the_word_template_is_brok
 
 
 def test_on_two_cores_the_page_is_written_while_the_pdf_is_drawn(office_folder: Path, monkeypatch):
-    import time
-
     from respgen.build.batch import build_all
-    from respgen.pdf import document as pdf
 
-    project = Project(office_folder)
-    source = office_folder / "responses" / f"{NAME}.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("heinous crime", "heinous crimes every day"), encoding="utf-8")
-    page = project.outputs_for(source)["html"]
-    seen = []
-    draw = pdf.render
-
-    def watching(*args, **kwargs):
-        deadline = time.monotonic() + 20  # the second process writes the page while this one is drawing
-        while "heinous crimes every day" not in page.read_text(encoding="utf-8") and time.monotonic() < deadline:
-            time.sleep(0.01)
-        seen.append("heinous crimes every day" in page.read_text(encoding="utf-8"))
-        return draw(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "render", watching)
+    project, source, page = edit(office_folder)
+    seen = watch_the_pdf(monkeypatch, page, wait=20)  # the second process writes the page while this one draws
     summary = build_all(project, [source], jobs=2)
     assert summary.built == 1 and not summary.failed
     assert seen == [True]

@@ -56,19 +56,23 @@ def plan(
                 )
             )
             continue
-        stem = path.stem
-        if stem in claimed and claimed[stem].resolve() != path.resolve():
+        # Each document's name is claimed, not only the file's: a Welsh office's x.cy.yaml would otherwise
+        # be built into output/x.cy.pdf, the Welsh edition of x.yaml.
+        names = [document.name for document in project.outputs_for(path).values()]
+        clashes = [name for name in names if name in claimed and claimed[name].resolve() != path.resolve()]
+        if clashes:
+            clash = next((name for name in clashes if name.endswith(".pdf")), clashes[0])  # the one people know
             result.refused.append(
                 Problem(
-                    f"this file and {claimed[stem]} would both be built into output/{stem}.pdf and .docx",
+                    f"this file and {claimed[clash]} would both be built into output/{clash}",
                     file=path,
                     hint="Give one of them another name.",
                 )
             )
             continue
-        if stem in claimed:
-            continue
-        claimed[stem] = path
+        if names[0] in claimed:
+            continue  # the same file, named twice
+        claimed.update(dict.fromkeys(names, path))
         try:
             kinds = inputs.all_kinds(path) if force else stale_kinds(project, manifest, inputs, path, formats)
         except OSError as exc:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from respgen.errors import Problem, RespgenError, Severity
+from respgen.project import written_languages
 from respgen.reading.languages import in_language
 from respgen.reading.loader import Locator, decode, describe_char, dotted, load_yaml, read_bytes
 from respgen.reading.model import Office, Response
@@ -245,12 +246,9 @@ def read_office(path: Path) -> Office:
     """
     path = Path(path)
     data, locator = load_yaml(path)
-    written = data.get("languages", ["en"]) if isinstance(data, dict) else ["en"]
-    languages = [written] if isinstance(written, str) else written
-    if not (isinstance(languages, list) and languages and all(code in LANGUAGE_NAMES for code in languages)):
-        languages = ["en"]  # validating the main edition says what is wrong with them
+    languages = written_languages(data)
     editions: dict[str, Office] = {}
-    for code in dict.fromkeys(languages):
+    for code in languages:
         picked, missing = in_language(data, Office, code, languages[0])
         editions[code] = validate(Office, picked, locator, what="office")
         if missing:

@@ -87,7 +87,7 @@ def entries(project: Project, drafts: bool = False) -> tuple[list[Entry], list[P
     from respgen.reading.source import read_response
 
     languages = project.languages
-    names = {code: wording.respgen_words(code)("language_name") for code in languages}
+    wordings = {code: wording.load(project.templates, code)[0] for code in languages[1:]}  # the office's, as the pages use
     known, listing = _listing(project), {}
     found, problems = [], []
     for path in project.response_files():
@@ -122,7 +122,7 @@ def entries(project: Project, drafts: bool = False) -> tuple[list[Entry], list[P
                 docx=quote(outputs["docx"].name) if outputs["docx"].is_file() else "",
                 order=(published, dated, path.name),
                 editions=tuple(
-                    (names[code], wording.respgen_words(code).language, quote(outputs[f"html.{code}"].name))
+                    (wordings[code]("language_name"), wordings[code].language, quote(outputs[f"html.{code}"].name))
                     for code in languages[1:]
                     if outputs[f"html.{code}"].is_file()
                 ),

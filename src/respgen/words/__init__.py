@@ -46,24 +46,15 @@ class Words:
         text = self._entries[key]
         return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(), str(text))
 
-    def has(self, key: str) -> bool:
-        return key in self._entries
-
-    def months(self) -> list[str]:
-        return list(self._entries["dates.months"])
-
     def date(self, day: dt.date) -> str:
         """``day`` as this language writes a date (10 January 2020, 10 Ionawr 2020); a due month or quarter too."""
-        month = self.months()[day.month - 1]
+        month = self._entries["dates.months"][day.month - 1]
         written = getattr(day, "written", None)
         if written:
             quarter = getattr(day, "quarter", None)
             key = "dates.quarter" if quarter else "dates.month"
             return self(key, written=written, month=month, year=day.year, quarter=quarter or "")
         return self("dates.day", day=day.day, month=month, year=day.year)
-
-    def __reduce__(self):  # workers receive the letter's wording by pickling
-        return (Words, (self.code, self._entries))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Words) and (self.code, self._entries) == (other.code, other._entries)

@@ -32,11 +32,11 @@ MIME_TYPES = {
 }
 
 
-def subject(source: ResponseSource, templates: Path | None = None) -> str:
+def subject(source: ResponseSource, templates: Path) -> str:
     """The subject, in each language the response is in (English / Welsh for a Welsh office)."""
     parts = []
     for code in source.languages:
-        words = wording.load(templates, code)[0] if templates else wording.respgen_words(code)
+        words = wording.load(templates, code)[0]
         response = source.edition(code)
         key = "email.draft_subject" if response.is_draft else "email.subject"
         parts.append(words(key, title=" ".join(response.inspection.title.split())))
